@@ -1,0 +1,41 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What the client sent to connect, plus the upgrade request's headers. */
+export interface ConnectCredentials {
+  token?: string;
+  data?: unknown;
+  headers: IncomingHttpHeaders;
+  /** Name and version the SDK announced. */
+  name?: string;
+  version?: string;
+}
+
+/** Who the connection belongs to. An empty `user` is an anonymous connection. */
+export interface Identity {
+  user: string;
+  /** Public info attached to the client's publications and presence (`conn_info`). */
+  info?: unknown;
+  /** Server-only data, never sent to clients. */
+  meta?: unknown;
+  roles?: string[];
+  /** Unix seconds after which the connection must refresh; undefined never expires. */
+  expireAt?: number;
+}
+
+export interface SubscriptionGrant {
+  /** Channel info attached to the client's publications and presence in this channel (`chan_info`). */
+  info?: unknown;
+  expireAt?: number;
+}
+
+/**
+ * Decides who a connection is. Throw `StreamingError` (e.g. 109 token expired) to refuse with an
+ * error reply, or `DisconnectError` (e.g. 3500 invalid token) to close the connection.
+ */
+export interface Authenticator {
+  authenticate(credentials: ConnectCredentials): Promise<Identity>;
+  /** Re-checks a token sent with `refresh`; must name the same user. */
+  refresh?(token: string, current: Identity): Promise<Identity>;
+  /** Checks a subscription token sent with `subscribe`. */
+  authorizeSubscription?(token: string, channel: string, identity: Identity): Promise<SubscriptionGrant>;
+}

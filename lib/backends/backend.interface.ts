@@ -1,0 +1,10 @@
+import type { Broker } from '../broker/broker.interface.js';
+import type { HistoryStore } from '../history/history-store.interface.js';
+import type { PresenceStore } from '../presence/presence-store.interface.js';
+
+/** The three stores a backend provides to the engine. */
+export interface Backend {
+  broker: Broker;
+  history: HistoryStore;
+  presence: PresenceStore;
+}

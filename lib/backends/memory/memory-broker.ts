@@ -1,0 +1,45 @@
+import type { Broker, BrokerEvents, BrokerPublishOptions, ControlMessage } from '../../broker/broker.interface.js';
+import type { Publication, StreamPosition, WireClientInfo } from '../../protocol/frames.js';
+import type { MemoryHistoryStore } from './memory-history-store.js';
+
+/** One process: every message goes straight back to this node's handlers. */
+export class MemoryBroker implements Broker {
+  private events?: BrokerEvents;
+
+  constructor(private readonly history: MemoryHistoryStore) {}
+
+  async start(events: BrokerEvents): Promise<void> {
+    this.events = events;
+  }
+
+  async subscribe(): Promise<void> {}
+
+  async unsubscribe(): Promise<void> {}
+
+  async publish(channel: string, publication: Publication, options: BrokerPublishOptions): Promise<StreamPosition | undefined> {
+    if (!options.history) {
+      this.events?.onPublication(channel, publication);
+      return undefined;
+    }
+    const page = this.history.appendSync(channel, publication, options.history);
+    const position = { offset: page.offset, epoch: page.epoch };
+    this.events?.onPublication(channel, page.publications[0]!, position);
+    return position;
+  }
+
+  async publishJoin(channel: string, info: WireClientInfo): Promise<void> {
+    this.events?.onJoin(channel, info);
+  }
+
+  async publishLeave(channel: string, info: WireClientInfo): Promise<void> {
+    this.events?.onLeave(channel, info);
+  }
+
+  async publishControl(message: ControlMessage): Promise<void> {
+    this.events?.onControl(message);
+  }
+
+  async close(): Promise<void> {
+    this.events = undefined;
+  }
+}

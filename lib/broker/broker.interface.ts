@@ -1,0 +1,38 @@
+import type { HistoryOptions } from '../history/history-store.interface.js';
+import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
+
+/** Commands one node sends to every node (disconnect a user wherever it is connected...). */
+export type ControlMessage =
+  | { type: 'disconnect'; user: string; code: number; reason: string; client?: string }
+  | { type: 'unsubscribe'; user: string; channel: string; client?: string };
+
+/** What a broker delivers to its node. */
+export interface BrokerEvents {
+  /** A publication on a channel this node subscribed to; `position` is set when it went to history. */
+  onPublication(channel: string, publication: Publication, position?: StreamPosition): void;
+  onJoin(channel: string, info: WireClientInfo): void;
+  onLeave(channel: string, info: WireClientInfo): void;
+  onControl(message: ControlMessage): void;
+}
+
+export interface BrokerPublishOptions {
+  /** Keep the publication in the channel's history with these limits. */
+  history?: HistoryOptions;
+}
+
+/**
+ * Fan-out between nodes. `publish` appends to history and delivers in one step so that the
+ * order of offsets is the order of delivery on every node.
+ */
+export interface Broker {
+  start(events: BrokerEvents): Promise<void>;
+  /** Start receiving a channel's messages on this node (called when its first local subscriber arrives). */
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  /** Returns the stream position after the publication, when it went to history. */
+  publish(channel: string, publication: Publication, options: BrokerPublishOptions): Promise<StreamPosition | undefined>;
+  publishJoin(channel: string, info: WireClientInfo): Promise<void>;
+  publishLeave(channel: string, info: WireClientInfo): Promise<void>;
+  publishControl(message: ControlMessage): Promise<void>;
+  close(): Promise<void>;
+}

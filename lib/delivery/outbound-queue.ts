@@ -1,0 +1,41 @@
+import type { Codec } from '../protocol/codec.js';
+import type { Connection } from './connection.interface.js';
+import type { FlushScheduler } from './flush-scheduler.js';
+
+/**
+ * Messages for one connection, written as one frame per tick: replies and publications produced
+ * while handling one event share a WebSocket frame.
+ */
+export class OutboundQueue {
+  private pending: Buffer[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly codec: Codec,
+    private readonly scheduler: FlushScheduler,
+    private readonly maxQueueSize: number,
+    private readonly onSlow: () => void,
+  ) {}
+
+  push(message: Buffer): void {
+    if (this.closed) return;
+    this.pending.push(message);
+    if (this.pending.length === 1) this.scheduler.schedule(this);
+  }
+
+  flush(): void {
+    if (this.closed || this.pending.length === 0) return;
+    const frame = this.codec.join(this.pending);
+    this.pending = [];
+    this.connection.send(frame);
+    if (this.connection.bufferedAmount() > this.maxQueueSize) this.onSlow();
+  }
+
+  /** Writes what is pending, then stops accepting messages. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+    this.pending = [];
+  }
+}

@@ -1,0 +1,489 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Identity } from '../auth/authenticator.interface.js';
+import type { Connection } from '../delivery/connection.interface.js';
+import { OutboundQueue } from '../delivery/outbound-queue.js';
+import { historyEnabled } from '../options/namespace-options.js';
+import { DisconnectCode, disconnectReasons, ErrorCode } from '../protocol/codes.js';
+import type {
+  Command,
+  ConnectRequest,
+  ConnectResult,
+  HistoryRequest,
+  Publication,
+  PublishRequest,
+  Reply,
+  RpcRequest,
+  SubscribeRequest,
+  SubscribeResult,
+  WireClientInfo,
+} from '../protocol/frames.js';
+import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
+import type { ClientInfo } from './client-info.js';
+import { toProtocolError } from './protocol-error-mapping.js';
+import type { Node } from './node.js';
+import { isRecovered, mergeBuffered } from './recovery.js';
+import type { ResolvedChannel } from './channel-resolver.js';
+
+type State = 'connecting' | 'connected' | 'closed';
+
+interface Subscription {
+  channel: string;
+  resolved: ResolvedChannel;
+  chanInfo?: unknown;
+  /** Join/leave pushes were asked for (or forced by the namespace). */
+  joinLeave: boolean;
+  /** Publications arriving while the subscribe reply is being built; undefined once subscribed. */
+  buffer?: Publication[];
+}
+
+const PROTOCOL_VERSION = '0.1.0';
+
+/**
+ * One client connection: the connecting → connected → closed state machine and the protocol
+ * commands. Commands of one connection are handled one after the other, in arrival order.
+ */
+export class ClientSession {
+  readonly id = randomUUID();
+  private state: State = 'connecting';
+  private identity: Identity = { user: '' };
+  /** A refused connect leaves the session unusable: any further command closes it (as Centrifugo). */
+  private unusable = false;
+  private readonly subs = new Map<string, Subscription>();
+  private readonly queue: OutboundQueue;
+  private commandChain: Promise<void> = Promise.resolve();
+  private pendingCommands = 0;
+  private pingTimer?: NodeJS.Timeout;
+  private pongTimer?: NodeJS.Timeout;
+  private expireTimer?: NodeJS.Timeout;
+  private awaitingPong = false;
+
+  constructor(
+    private readonly node: Node,
+    private readonly connection: Connection,
+    private readonly headers: IncomingHttpHeaders,
+  ) {
+    this.queue = new OutboundQueue(
+      connection,
+      node.codec,
+      node.scheduler,
+      node.options.websocket.maxQueueSize,
+      () => this.disconnect(DisconnectCode.Slow),
+    );
+  }
+
+  get user(): string {
+    return this.identity.user;
+  }
+
+  /** Read through a method so narrowing does not survive an await that may have closed us. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get info(): ClientInfo {
+    return { ...this.identity, id: this.id, transport: this.connection.transport, channels: [...this.subs.keys()] };
+  }
+
+  /** Info attached to this client's publications, presence and join/leave in a channel. */
+  wireInfo(chanInfo?: unknown): WireClientInfo {
+    const info: WireClientInfo = { user: this.identity.user, client: this.id };
+    if (this.identity.info !== undefined) info.conn_info = this.identity.info;
+    if (chanInfo !== undefined) info.chan_info = chanInfo;
+    return info;
+  }
+
+  /** A frame from the transport: decode it and queue its commands. */
+  handleFrame(frame: Buffer): void {
+    if (this.state === 'closed') return;
+    let commands: Command[];
+    try {
+      commands = this.node.codec.decode(frame);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    for (const command of commands) {
+      if (++this.pendingCommands > this.node.options.websocket.maxPendingCommands) {
+        this.disconnect(DisconnectCode.TooManyRequests, 'too many commands waiting');
+        return;
+      }
+      this.commandChain = this.commandChain.then(() => this.handleCommand(command));
+    }
+  }
+
+  /** The transport closed without us asking. */
+  handleTransportClosed(): void {
+    if (this.state === 'closed') return;
+    this.terminate(DisconnectCode.ConnectionClosed, disconnectReasons[DisconnectCode.ConnectionClosed]);
+  }
+
+  /** Closes the connection with a protocol disconnect code. */
+  disconnect(code: number, detail?: string, reason = disconnectReasons[code as DisconnectCode] ?? 'disconnect'): void {
+    if (this.state === 'closed') return;
+    if (detail) this.node.logger.log(`disconnect ${this.describe()}: ${code} ${reason} (${detail})`);
+    this.queue.close();
+    this.connection.close(code, reason);
+    this.terminate(code, reason);
+  }
+
+  /** A publication for a channel this session is subscribed to, encoded once for all subscribers. */
+  deliverPublication(channel: string, publication: Publication, encoded: Buffer): void {
+    const sub = this.subs.get(channel);
+    if (!sub) return;
+    if (sub.buffer) sub.buffer.push(publication);
+    else this.queue.push(encoded);
+  }
+
+  deliverJoinLeave(channel: string, encoded: Buffer): void {
+    const sub = this.subs.get(channel);
+    if (sub && !sub.buffer && sub.joinLeave) this.queue.push(encoded);
+  }
+
+  /** The server removes a subscription (StreamingManager.unsubscribe): the client stays unsubscribed. */
+  async serverUnsubscribe(channel: string): Promise<void> {
+    if (!this.subs.has(channel) || this.state !== 'connected') return;
+    await this.removeSubscription(channel);
+    this.queue.push(this.node.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }));
+  }
+
+  private async handleCommand(command: Command): Promise<void> {
+    this.pendingCommands--;
+    if (this.state === 'closed') return;
+    if (this.unusable) {
+      this.disconnect(DisconnectCode.BadRequest, 'command after a refused connect');
+      return;
+    }
+    if (this.state === 'connecting' && command.method !== 'connect') {
+      this.disconnect(DisconnectCode.BadRequest, `${command.method} before connect`);
+      return;
+    }
+    try {
+      const result = await this.dispatch(command);
+      if (result !== undefined && !this.isClosed()) this.reply({ id: command.id, [command.method]: result });
+    } catch (err) {
+      this.fail(err, command);
+    }
+  }
+
+  private async dispatch(command: Command): Promise<unknown> {
+    switch (command.method) {
+      case 'pong':
+        return this.handlePong();
+      case 'connect':
+        return this.connect(command.request);
+      case 'subscribe':
+        return this.subscribe(command.id, command.request);
+      case 'unsubscribe':
+        await this.unsubscribe(command.request.channel);
+        return {};
+      case 'publish':
+        return this.publish(command.request);
+      case 'presence':
+        return this.presence(command.request.channel);
+      case 'presence_stats':
+        return this.presenceStats(command.request.channel);
+      case 'history':
+        return this.history(command.request);
+      case 'rpc':
+        return this.rpc(command.request);
+      case 'send':
+        await this.node.hooks.onMessage({ client: this.info, data: command.request.data });
+        return undefined;
+      case 'refresh':
+        return this.refresh(command.request.token);
+      case 'sub_refresh':
+        throw StreamingError.of(ErrorCode.NotAvailable, 'subscriptions do not expire on this server');
+    }
+  }
+
+  /** Maps any failure to an error reply or a disconnect, with a log line. */
+  private fail(err: unknown, command?: Command): void {
+    const error = err instanceof StreamingError || err instanceof DisconnectError ? err : toProtocolError(err, this.node.logger);
+    if (error instanceof DisconnectError) {
+      this.node.logger.warn(`disconnect ${this.describe()}: ${error.code} ${error.reason}${error.detail ? ` (${error.detail})` : ''}`);
+      this.disconnect(error.code, undefined, error.reason);
+      return;
+    }
+    if (!command || command.id === 0) {
+      this.node.logger.warn(`${this.describe()}: error ${error.code} ${error.message} on an id-less command`);
+      return;
+    }
+    this.node.logger.log(`${this.describe()}: ${command.method} error ${error.code} ${error.message}`);
+    if (command.method === 'connect') this.unusable = true;
+    this.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
+  }
+
+  private reply(reply: Reply): void {
+    this.queue.push(this.node.codec.encodeReply(reply));
+  }
+
+  private describe(): string {
+    return `client ${this.id} user "${this.identity.user}"`;
+  }
+
+  // --- connect, refresh, ping ---
+
+  private async connect(req: ConnectRequest): Promise<ConnectResult> {
+    if (this.state === 'connected') throw DisconnectError.of(DisconnectCode.BadRequest, 'already connected');
+    const identity = await this.node.authenticator.authenticate({
+      token: req.token,
+      data: req.data,
+      headers: this.headers,
+      name: req.name,
+      version: req.version,
+    });
+    if (this.isClosed()) return undefined as never;
+    this.identity = identity;
+    const hook = await this.node.hooks.onConnect({ client: this.info, data: req.data });
+    if (this.isClosed()) return undefined as never;
+    this.state = 'connected';
+    this.node.hub.addClient(this);
+    const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
+    const ttl = this.armExpiry();
+    if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
+    if (hook?.data !== undefined) result.data = hook.data;
+    const { pingInterval } = this.node.options.websocket;
+    if (pingInterval > 0) {
+      Object.assign(result, { ping: pingInterval, pong: true });
+      this.schedulePing();
+    }
+    return result;
+  }
+
+  private async refresh(token: string): Promise<ConnectResult> {
+    const authenticator = this.node.authenticator;
+    const identity = authenticator.refresh
+      ? await authenticator.refresh(token, this.identity)
+      : await authenticator.authenticate({ token, headers: this.headers });
+    if (identity.user !== this.identity.user) {
+      throw DisconnectError.of(DisconnectCode.InvalidToken, 'refresh token names another user');
+    }
+    this.identity = identity;
+    const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION };
+    const ttl = this.armExpiry();
+    if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
+    return result;
+  }
+
+  /** Starts the expiry timer from the identity; returns the seconds left, if it expires. */
+  private armExpiry(): number | undefined {
+    clearTimeout(this.expireTimer);
+    const expireAt = this.identity.expireAt;
+    if (expireAt === undefined) return undefined;
+    const ttl = Math.max(0, Math.ceil(expireAt - Date.now() / 1000));
+    // setTimeout overflows past 2^31-1 ms (~24.8 days); such a connection is refreshed long before.
+    this.expireTimer = setTimeout(() => this.disconnect(DisconnectCode.Expired), Math.min(ttl * 1000, 0x7fffffff));
+    this.expireTimer.unref();
+    return ttl;
+  }
+
+  private schedulePing(): void {
+    const { pingInterval, pongTimeout } = this.node.options.websocket;
+    this.pingTimer = setTimeout(() => {
+      if (this.state !== 'connected') return;
+      this.queue.push(this.node.codec.ping);
+      this.awaitingPong = true;
+      this.pongTimer = setTimeout(() => this.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
+      this.pongTimer.unref();
+    }, pingInterval * 1000);
+    this.pingTimer.unref();
+  }
+
+  private handlePong(): undefined {
+    if (!this.awaitingPong) throw DisconnectError.of(DisconnectCode.BadRequest, 'pong without ping');
+    this.awaitingPong = false;
+    clearTimeout(this.pongTimer);
+    this.schedulePing();
+    return undefined;
+  }
+
+  // --- channels ---
+
+  private async subscribe(id: number, req: SubscribeRequest): Promise<undefined> {
+    const { channel } = req;
+    const resolved = this.node.resolver.resolve(channel);
+    if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
+    const ns = resolved.options;
+    let chanInfo: unknown;
+    if (req.token) {
+      const authorize = this.node.authenticator.authorizeSubscription;
+      if (!authorize) throw StreamingError.of(ErrorCode.PermissionDenied, 'subscription tokens are not accepted');
+      chanInfo = (await authorize.call(this.node.authenticator, req.token, channel, this.identity)).info;
+    } else if (this.user === '' ? !ns.allowSubscribeForAnonymous : !ns.allowSubscribeForClient) {
+      throw new StreamingError(ErrorCode.PermissionDenied);
+    }
+    const hook = await this.node.hooks.onSubscribe({ client: this.info, channel, data: req.data });
+    if (hook?.info !== undefined) chanInfo = hook.info;
+    if (this.state !== 'connected') return undefined;
+    if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
+
+    const sub: Subscription = {
+      channel,
+      resolved,
+      chanInfo,
+      joinLeave: ns.joinLeave && (ns.forcePushJoinLeave || req.join_leave === true),
+      buffer: [],
+    };
+    this.subs.set(channel, sub);
+    try {
+      await this.node.addSubscription(channel, this);
+      const result = await this.subscribeResult(channel, req, sub);
+      if (hook?.data !== undefined) result.data = hook.data;
+      if (ns.presence) await this.node.presence.add(channel, this.wireInfo(chanInfo));
+      if (this.state !== 'connected') return undefined;
+      this.reply({ id, subscribe: result });
+      this.goLive(sub, result);
+    } catch (err) {
+      await this.removeSubscription(channel);
+      throw err;
+    }
+    if (ns.joinLeave) await this.node.broker.publishJoin(channel, this.wireInfo(chanInfo));
+    return undefined;
+  }
+
+  /** Position and recovered publications for a subscribe reply, per Centrifugo's rules. */
+  private async subscribeResult(channel: string, req: SubscribeRequest, sub: Subscription): Promise<SubscribeResult> {
+    const ns = sub.resolved.options;
+    const recoverable = historyEnabled(ns) && (ns.forceRecovery || req.recoverable === true);
+    const positioned = recoverable || (historyEnabled(ns) && (ns.forcePositioning || req.positioned === true));
+    if (!positioned) return {};
+    const result: SubscribeResult = { positioned: true };
+    if (recoverable) result.recoverable = true;
+    const metaTtl = ns.historyMetaTtl;
+    if (recoverable && req.recover) {
+      result.was_recovering = true;
+      const since = { offset: req.offset ?? 0, epoch: req.epoch ?? '' };
+      const page = await this.node.history
+        .read(channel, { since, limit: -1, metaTtl })
+        .catch((err: unknown) => {
+          if (err instanceof StreamingError && err.code === ErrorCode.UnrecoverablePosition) return undefined;
+          throw err;
+        });
+      const top = page ?? { ...(await this.node.history.position(channel, metaTtl)), publications: [] };
+      result.epoch = top.epoch;
+      result.recovered = page !== undefined && isRecovered(page.publications, top, since);
+      if (result.recovered) {
+        // As Centrifugo: the reply carries the client's own offset and the publications advance it.
+        result.offset = since.offset;
+        result.publications = mergeBuffered(top.publications, top.offset, this.takeBuffer(sub));
+        sub.buffer = [];
+      } else {
+        result.offset = top.offset;
+      }
+      return result;
+    }
+    const position = await this.node.history.position(channel, metaTtl);
+    result.epoch = position.epoch;
+    result.offset = position.offset;
+    return result;
+  }
+
+  private takeBuffer(sub: Subscription): Publication[] {
+    const buffered = sub.buffer ?? [];
+    sub.buffer = [];
+    return buffered;
+  }
+
+  /** After the subscribe reply: deliver what arrived meanwhile (newer than the reply's position), then go live. */
+  private goLive(sub: Subscription, result: SubscribeResult): void {
+    const known = result.publications ?? [];
+    const top = known.length > 0 ? known[known.length - 1]!.offset! : (result.offset ?? 0);
+    const pending = result.positioned ? mergeBuffered([], top, this.takeBuffer(sub)) : this.takeBuffer(sub);
+    sub.buffer = undefined;
+    for (const publication of pending) {
+      this.queue.push(this.node.codec.encodePush({ channel: sub.channel, pub: publication }));
+    }
+  }
+
+  private async unsubscribe(channel: string): Promise<void> {
+    if (!this.subs.has(channel)) return;
+    await this.removeSubscription(channel);
+  }
+
+  private async removeSubscription(channel: string): Promise<void> {
+    const sub = this.subs.get(channel);
+    if (!sub) return;
+    this.subs.delete(channel);
+    const ns = sub.resolved.options;
+    await this.node.removeSubscription(channel, this);
+    if (ns.presence) await this.node.presence.remove(channel, this.id);
+    if (ns.joinLeave && !sub.buffer) await this.node.broker.publishLeave(channel, this.wireInfo(sub.chanInfo));
+    await this.node.hooks.onUnsubscribe({ client: this.info, channel });
+  }
+
+  private async publish(req: PublishRequest): Promise<object> {
+    const { channel } = req;
+    const { options: ns } = this.node.resolver.resolve(channel);
+    const sub = this.subs.get(channel);
+    const subscribed = sub !== undefined && sub.buffer === undefined;
+    const allowed =
+      (ns.allowPublishForClient || (ns.allowPublishForSubscriber && subscribed)) &&
+      (this.user !== '' || ns.allowPublishForAnonymous);
+    if (!allowed) throw new StreamingError(ErrorCode.PermissionDenied);
+    const hook = await this.node.hooks.onPublish({ client: this.info, channel, data: req.data });
+    const publication: Publication = {
+      data: hook && 'data' in hook && hook.data !== undefined ? hook.data : req.data,
+      info: this.wireInfo(sub?.chanInfo),
+    };
+    if (hook?.tags) publication.tags = hook.tags;
+    await this.node.publish(channel, publication, { skipHistory: hook?.skipHistory });
+    return {};
+  }
+
+  private subscribedChannel(channel: string, feature: 'presence' | 'history') {
+    const { options: ns } = this.node.resolver.resolve(channel);
+    const enabled = feature === 'presence' ? ns.presence : historyEnabled(ns);
+    if (!enabled) throw StreamingError.of(ErrorCode.NotAvailable, `${feature} is off in this namespace`);
+    const allowed = feature === 'presence' ? ns.allowPresenceForSubscriber : ns.allowHistoryForSubscriber;
+    const sub = this.subs.get(channel);
+    if (!allowed || !sub || sub.buffer) throw new StreamingError(ErrorCode.PermissionDenied);
+    return ns;
+  }
+
+  private async presence(channel: string): Promise<object> {
+    this.subscribedChannel(channel, 'presence');
+    return { presence: await this.node.presence.get(channel) };
+  }
+
+  private async presenceStats(channel: string): Promise<object> {
+    this.subscribedChannel(channel, 'presence');
+    const stats = await this.node.presence.stats(channel);
+    return { num_clients: stats.numClients, num_users: stats.numUsers };
+  }
+
+  private async history(req: HistoryRequest): Promise<object> {
+    const ns = this.subscribedChannel(req.channel, 'history');
+    const since = req.since ? { offset: req.since.offset ?? 0, epoch: req.since.epoch ?? '' } : undefined;
+    const page = await this.node.history.read(req.channel, {
+      since,
+      limit: req.limit ?? 0,
+      reverse: req.reverse,
+      metaTtl: ns.historyMetaTtl,
+    });
+    return { publications: page.publications, epoch: page.epoch, offset: page.offset };
+  }
+
+  private async rpc(req: RpcRequest): Promise<object> {
+    const data = await this.node.hooks.onRpc({ client: this.info, method: req.method ?? '', data: req.data });
+    return data === undefined ? {} : { data };
+  }
+
+  // --- teardown ---
+
+  /** Releases everything the session holds; runs once, whoever closed first. */
+  private terminate(code: number, reason: string): void {
+    const wasConnected = this.state === 'connected';
+    this.state = 'closed';
+    clearTimeout(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    clearTimeout(this.expireTimer);
+    this.queue.close();
+    if (!wasConnected) return;
+    this.node.hub.removeClient(this);
+    const channels = [...this.subs.keys()];
+    void Promise.all(channels.map((channel) => this.removeSubscription(channel)))
+      .then(() => this.node.hooks.onDisconnect({ client: this.info, code, reason }))
+      .catch((err: unknown) => this.node.logger.error(`cleanup of ${this.describe()} failed: ${String(err)}`));
+  }
+}

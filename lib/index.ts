@@ -1,0 +1,48 @@
+export { StreamingModule } from './streaming.module.js';
+export { STREAMING_ASYNC_OPTIONS_TYPE, STREAMING_OPTIONS_TYPE } from './streaming-module-definition.js';
+export type {
+  AuthOptions,
+  BackendOptions,
+  JwtOptions,
+  MemoryBackendOptions,
+  StreamingModuleOptions,
+  WebSocketOptions,
+} from './options/streaming-options.interface.js';
+export type { NamespaceOptions } from './options/namespace-options.js';
+export { StreamingOptionsError } from './options/resolve-options.js';
+
+export { StreamingManager } from './manager/streaming-manager.js';
+export type { DisconnectOptions, HistoryReadOptions, NodeStats, PublishOptions } from './manager/streaming-manager.js';
+export type { HistoryPage } from './history/history-store.interface.js';
+
+export type {
+  Authenticator,
+  ConnectCredentials,
+  Identity,
+  SubscriptionGrant,
+} from './auth/authenticator.interface.js';
+export { JwtAuthenticator } from './auth/jwt-authenticator.js';
+
+export type { ClientInfo } from './engine/client-info.js';
+export type {
+  ConnectHookResult,
+  PublishHookResult,
+  SubscribeHookResult,
+} from './engine/handler-hooks.interface.js';
+
+export {
+  OnConnect,
+  OnDisconnect,
+  OnMessage,
+  OnPublish,
+  OnRpc,
+  OnSubscribe,
+  OnUnsubscribe,
+  StreamingHandlers,
+} from './handlers/handler.decorators.js';
+export { Channel, ConnectedClient, MessageBody } from './handlers/param.decorators.js';
+export type { HandlerExtra } from './handlers/handler-args.js';
+
+export { DisconnectCode, ErrorCode, UnsubscribeCode } from './protocol/codes.js';
+export { DisconnectError, StreamingError } from './protocol/protocol-error.js';
+export type { Publication, StreamPosition, WireClientInfo } from './protocol/frames.js';

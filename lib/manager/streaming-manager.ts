@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { Node } from '../engine/node.js';
+import type { HistoryPage } from '../history/history-store.interface.js';
+import { historyEnabled } from '../options/namespace-options.js';
+import { DisconnectCode, disconnectReasons, ErrorCode } from '../protocol/codes.js';
+import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
+import { StreamingError } from '../protocol/protocol-error.js';
+
+export interface PublishOptions {
+  tags?: Record<string, string>;
+  /** Do not keep this publication in history. */
+  skipHistory?: boolean;
+}
+
+export interface HistoryReadOptions {
+  /** Publications after this position (same epoch), oldest first unless `reverse`. */
+  since?: StreamPosition;
+  /** Default 0 (only the position); negative for all kept publications. */
+  limit?: number;
+  reverse?: boolean;
+}
+
+export interface DisconnectOptions {
+  /** Protocol disconnect code; default 3503 force disconnect (no reconnect). */
+  code?: number;
+  reason?: string;
+  /** Only this connection of the user. */
+  client?: string;
+}
+
+export interface NodeStats {
+  node: string;
+  name: string;
+  numClients: number;
+  numUsers: number;
+  numChannels: number;
+  numSubscriptions: number;
+  uptimeSeconds: number;
+}
+
+/**
+ * The server side of streaming for application code. Calls here act as the server: client
+ * permissions (namespace `allow*` options, handlers, guards) do not apply.
+ */
+@Injectable()
+export class StreamingManager {
+  constructor(private readonly node: Node) {}
+
+  /** Publishes `data` to a channel; returns the stream position when it went to history. */
+  async publish(channel: string, data: unknown, options: PublishOptions = {}): Promise<StreamPosition | undefined> {
+    const publication: Publication = { data };
+    if (options.tags) publication.tags = options.tags;
+    return this.node.publish(channel, publication, { skipHistory: options.skipHistory });
+  }
+
+  /** Publishes the same data to several channels; positions in the same order. */
+  async broadcast(channels: string[], data: unknown, options: PublishOptions = {}): Promise<Array<StreamPosition | undefined>> {
+    return Promise.all(channels.map((channel) => this.publish(channel, data, options)));
+  }
+
+  async history(channel: string, options: HistoryReadOptions = {}): Promise<HistoryPage> {
+    const ns = this.node.resolver.resolve(channel).options;
+    if (!historyEnabled(ns)) throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel}`);
+    return this.node.history.read(channel, {
+      since: options.since,
+      limit: options.limit ?? 0,
+      reverse: options.reverse,
+      metaTtl: ns.historyMetaTtl,
+    });
+  }
+
+  /** Drops a channel's history; its next publication starts a new epoch. */
+  async removeHistory(channel: string): Promise<void> {
+    this.node.resolver.resolve(channel);
+    await this.node.history.remove(channel);
+  }
+
+  /** Clients subscribed to a channel, by client id. */
+  async presence(channel: string): Promise<Record<string, WireClientInfo>> {
+    this.presenceNamespace(channel);
+    return this.node.presence.get(channel);
+  }
+
+  async presenceStats(channel: string): Promise<{ numClients: number; numUsers: number }> {
+    this.presenceNamespace(channel);
+    return this.node.presence.stats(channel);
+  }
+
+  /** Disconnects every connection of a user (or one, with `client`), on every node. */
+  async disconnect(user: string, options: DisconnectOptions = {}): Promise<void> {
+    const code = options.code ?? DisconnectCode.ForceNoReconnect;
+    const reason = options.reason ?? disconnectReasons[code as DisconnectCode] ?? 'disconnect';
+    await this.node.broker.publishControl({ type: 'disconnect', user, code, reason, client: options.client });
+  }
+
+  /** Unsubscribes a user's connections from a channel; the client gets an unsubscribe push (2000). */
+  async unsubscribe(user: string, channel: string, client?: string): Promise<void> {
+    await this.node.broker.publishControl({ type: 'unsubscribe', user, channel, client });
+  }
+
+  /** Counts for this node. */
+  stats(): NodeStats {
+    const hub = this.node.hub;
+    return {
+      node: this.node.id,
+      name: this.node.options.nodeName,
+      numClients: hub.numClients,
+      numUsers: hub.numUsers,
+      numChannels: hub.numChannels,
+      numSubscriptions: hub.numSubscriptions,
+      uptimeSeconds: Math.floor((Date.now() - this.node.startedAt) / 1000),
+    };
+  }
+
+  private presenceNamespace(channel: string): void {
+    if (!this.node.resolver.resolve(channel).options.presence) {
+      throw StreamingError.of(ErrorCode.NotAvailable, `presence is off for ${channel}`);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/** Per-namespace channel behaviour; names mirror Centrifugo's namespace options in camelCase. */
+export interface NamespaceOptions {
+  /** Keep a presence set of the channel's subscribers. */
+  presence?: boolean;
+  /** Publish join/leave messages when clients subscribe and unsubscribe. */
+  joinLeave?: boolean;
+  /** Push join/leave to every subscriber, not only to those that asked with `join_leave`. */
+  forcePushJoinLeave?: boolean;
+  /** Publications kept per channel; 0 disables history. */
+  historySize?: number;
+  /** Seconds a publication stays in history; 0 disables history. */
+  historyTtl?: number;
+  /** Seconds the stream position (offset, epoch) outlives the last publication. */
+  historyMetaTtl?: number;
+  /** Make every subscription recoverable (needs history). */
+  forceRecovery?: boolean;
+  /** Give every subscription its stream position (offset, epoch) even without recovery. */
+  forcePositioning?: boolean;
+  /** Authenticated clients may subscribe without a subscription token. */
+  allowSubscribeForClient?: boolean;
+  /** Anonymous clients (empty user) may subscribe. */
+  allowSubscribeForAnonymous?: boolean;
+  /** Clients subscribed to the channel may publish into it. */
+  allowPublishForSubscriber?: boolean;
+  /** Any connected client may publish, subscribed or not. */
+  allowPublishForClient?: boolean;
+  /** Anonymous clients may publish where publishing is otherwise allowed. */
+  allowPublishForAnonymous?: boolean;
+  /** Subscribers may ask presence (when presence is on). */
+  allowPresenceForSubscriber?: boolean;
+  /** Subscribers may ask history (when history is on). */
+  allowHistoryForSubscriber?: boolean;
+}
+
+export type ResolvedNamespaceOptions = Required<NamespaceOptions>;
+
+export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
+  presence: false,
+  joinLeave: false,
+  forcePushJoinLeave: false,
+  historySize: 0,
+  historyTtl: 0,
+  historyMetaTtl: 30 * 24 * 3600,
+  forceRecovery: false,
+  forcePositioning: false,
+  allowSubscribeForClient: true,
+  allowSubscribeForAnonymous: false,
+  allowPublishForSubscriber: false,
+  allowPublishForClient: false,
+  allowPublishForAnonymous: false,
+  allowPresenceForSubscriber: true,
+  allowHistoryForSubscriber: true,
+};
+
+export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {
+  return ns.historySize > 0 && ns.historyTtl > 0;
+}

@@ -1,0 +1,58 @@
+import type { Type } from '@nestjs/common';
+import type { Authenticator } from '../auth/authenticator.interface.js';
+import type { NamespaceOptions } from './namespace-options.js';
+
+export interface MemoryBackendOptions {
+  type: 'memory';
+}
+export type BackendOptions = MemoryBackendOptions;
+
+export interface JwtOptions {
+  /** HMAC secret for HS256/HS384/HS512 tokens. */
+  secret: string;
+  /** Accepted algorithms; default all three HMAC ones. */
+  algorithms?: Array<'HS256' | 'HS384' | 'HS512'>;
+  /** Required `aud` claim, when set. */
+  audience?: string;
+  /** Required `iss` claim, when set. */
+  issuer?: string;
+}
+
+export interface AuthOptions {
+  /** Verify connection and subscription tokens as JWT. */
+  jwt?: JwtOptions;
+  /** Accept connections without a token as anonymous (user ""). Default false. */
+  anonymous?: boolean;
+  /** Replace the JWT authenticator (session cookies, API keys, your own user service). */
+  authenticator?: Type<Authenticator>;
+}
+
+export interface WebSocketOptions {
+  /** Path of the WebSocket endpoint. Default `/connection/websocket`. */
+  path?: string;
+  /** Largest inbound frame in bytes; larger frames close the connection with 1009. Default 65536. */
+  maxMessageSize?: number;
+  /** Bytes queued to one connection before it is dropped as slow (3008). Default 4 MiB. */
+  maxQueueSize?: number;
+  /** Commands of one connection waiting to be handled before it is dropped (3013). Default 256. */
+  maxPendingCommands?: number;
+  /** Seconds between server pings. Default 25; 0 disables pings. */
+  pingInterval?: number;
+  /** Seconds to wait for the client's pong before disconnecting with 3012. Default 8. */
+  pongTimeout?: number;
+}
+
+export interface StreamingModuleOptions {
+  /** Where state and fan-out live. Default `{ type: 'memory' }`. */
+  backend?: BackendOptions;
+  auth?: AuthOptions;
+  /** Options of channels without a namespace (`general`, not `chat:general`). */
+  channel?: NamespaceOptions;
+  /** Namespaces by name: the part of a channel name before the first `:`. */
+  namespaces?: Record<string, NamespaceOptions>;
+  websocket?: WebSocketOptions;
+  /** Longest channel name accepted. Default 255. */
+  maxChannelLength?: number;
+  /** Node name reported in `info` and the connect reply. Default: host name and pid. */
+  nodeName?: string;
+}

@@ -1,0 +1,25 @@
+import type { WebSocket } from 'ws';
+import type { Connection } from '../delivery/connection.interface.js';
+
+// A close reason must fit a control frame: 123 bytes of UTF-8.
+const MAX_REASON_BYTES = 123;
+
+/** A `ws` socket as an engine Connection. */
+export class WebSocketConnection implements Connection {
+  readonly transport = 'websocket' as const;
+
+  constructor(private readonly socket: WebSocket) {}
+
+  send(frame: Buffer): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: false });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState !== this.socket.OPEN && this.socket.readyState !== this.socket.CONNECTING) return;
+    this.socket.close(code, Buffer.from(reason).subarray(0, MAX_REASON_BYTES).toString());
+  }
+
+  bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+}

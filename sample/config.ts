@@ -1,0 +1,38 @@
+/** The sample's settings, read from the environment. */
+export const DEV_SECRET = 'streaming-sample-dev-secret';
+
+/** Injection token of the SampleConfig. */
+export const SAMPLE_CONFIG = Symbol('SAMPLE_CONFIG');
+
+export interface SampleConfig {
+  /** HMAC secret of connection tokens: `STREAMING_JWT_SECRET`, else DEV_SECRET. */
+  secret: string;
+  /** The secret is the published development default, so anyone can forge tokens. */
+  devSecret: boolean;
+  /** Serve `GET /dev/token`: only with the development secret and unless `STREAMING_SAMPLE_DEV_TOKENS=0`. */
+  devTokens: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
+  const secret = env.STREAMING_JWT_SECRET || DEV_SECRET;
+  const devSecret = secret === DEV_SECRET;
+  return { secret, devSecret, devTokens: devSecret && env.STREAMING_SAMPLE_DEV_TOKENS !== '0' };
+}
+
+/** What an operator must hear at startup about this configuration. */
+export function configWarnings(config: SampleConfig): string[] {
+  const warnings: string[] = [];
+  if (config.devSecret) {
+    warnings.push(
+      `STREAMING_JWT_SECRET is not set: using the development secret "${DEV_SECRET}", which anyone can read. ` +
+        'Set STREAMING_JWT_SECRET to a long random value anywhere but on your own machine.',
+    );
+  }
+  if (config.devTokens) {
+    warnings.push(
+      'GET /dev/token signs a token for any name it is asked for: a development convenience that must never run ' +
+        'in production. Setting STREAMING_JWT_SECRET or STREAMING_SAMPLE_DEV_TOKENS=0 turns it off.',
+    );
+  }
+  return warnings;
+}

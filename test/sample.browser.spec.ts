@@ -1,0 +1,71 @@
+import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createSampleApp } from '../sample/app.js';
+import { loadConfig } from '../sample/config.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('sample chat page in a real browser', () => {
+  let app: INestApplication;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // A missing browser is a broken setup, not a reason to pass quietly.
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} not found: the browser tests need Chromium; install it with \`apt-get install chromium\``);
+    }
+    app = await createSampleApp(loadConfig({}), { logger: process.env.TEST_LOGS ? undefined : false });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** A fresh browser context (its own storage) with the page open and joined as `name`. */
+  async function joined(name: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 900, height: 640 } })).newPage();
+    page.on('pageerror', (err) => console.error(`${name}'s page: ${err.message}`));
+    await page.goto(url);
+    await page.fill('#name', name);
+    await page.click('#join');
+    await page.locator('#status', { hasText: new RegExp(`^connected as ${name}$`) }).waitFor();
+    await page.locator('#send:enabled').waitFor();
+    return page;
+  }
+
+  /** Waits until the page's online list is exactly `users`. */
+  function onlineUsers(page: Page, users: string[]): Promise<unknown> {
+    const list = "[...document.querySelectorAll('#online li')].map((li) => li.textContent).join(',')";
+    return page.waitForFunction(`${list} === ${JSON.stringify(users.join(','))}`, undefined, { timeout: 5000 });
+  }
+
+  it('carries a message from alice to bob, shows who is online, and gives late joiners the history', async () => {
+    const alice = await joined('alice');
+    const bob = await joined('bob');
+
+    await alice.fill('#text', 'hello bob');
+    await alice.click('#send');
+    await bob.locator('#messages li', { hasText: 'hello bob' }).waitFor({ timeout: 5000 });
+    expect(await bob.locator('#messages li').last().textContent()).toMatch(/^alice.*hello bob$/);
+    expect(await alice.inputValue('#text')).toBe('');
+
+    await onlineUsers(alice, ['alice', 'bob']);
+    await onlineUsers(bob, ['alice', 'bob']);
+
+    // A late joiner gets the conversation from history, and everyone sees the newcomer.
+    const carol = await joined('carol');
+    await carol.locator('#messages li', { hasText: 'hello bob' }).waitFor({ timeout: 5000 });
+    await onlineUsers(bob, ['alice', 'bob', 'carol']);
+    await bob.screenshot({ path: '/tmp/sample.png' });
+  });
+});

@@ -1,0 +1,126 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Centrifuge, Subscription } from 'centrifuge';
+import type { AddressInfo } from 'node:net';
+import { createSampleApp } from '../sample/app.js';
+import { loadConfig } from '../sample/config.js';
+import { tokenFromArgs } from '../sample/tokens.js';
+import { once, sdkClient } from './support/centrifuge-client.js';
+
+const config = loadConfig({});
+
+describe('sample chat app', () => {
+  let app: INestApplication;
+  let base: string;
+  let wsUrl: string;
+  const clients: Centrifuge[] = [];
+
+  /** Connects the SDK with a token from the sample's token script (anonymous without args). */
+  async function connected(...tokenArgs: string[]): Promise<Centrifuge> {
+    const token = tokenArgs.length ? await tokenFromArgs(tokenArgs, config.secret) : undefined;
+    const client = sdkClient(wsUrl, token ? { token } : {});
+    clients.push(client);
+    const ready = once(client, 'connected');
+    client.connect();
+    await ready;
+    return client;
+  }
+
+  async function subscribed(client: Centrifuge, channel: string): Promise<Subscription> {
+    const sub = client.newSubscription(channel);
+    const ready = once(sub, 'subscribed');
+    sub.subscribe();
+    await ready;
+    return sub;
+  }
+
+  beforeAll(async () => {
+    app = await createSampleApp(config, { logger: process.env.TEST_LOGS ? undefined : false });
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    base = `http://127.0.0.1:${port}`;
+    wsUrl = `ws://127.0.0.1:${port}/connection/websocket`;
+  });
+
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.disconnect();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers the echo rpc', async () => {
+    const alice = await connected('alice');
+    expect((await alice.rpc('echo', { hello: 'world' })).data).toEqual({ hello: 'world' });
+  });
+
+  it('stamps valid chat messages with user and time, and rejects invalid ones with 107', async () => {
+    const alice = await connected('alice');
+    const bob = await connected('bob');
+    await subscribed(alice, 'chat:general');
+    const sub = await subscribed(bob, 'chat:general');
+    const got = once<any>(sub, 'publication');
+    const before = Date.now();
+    await sub.publish({ text: 'hi alice', user: 'mallory' });
+    expect((await got).data).toEqual({ text: 'hi alice', user: 'bob', at: expect.any(Number) });
+    expect((await sub.history({ limit: -1 })).publications.at(-1)?.data.at).toBeGreaterThanOrEqual(before);
+
+    await expect(sub.publish({ text: '' })).rejects.toMatchObject({ code: 107 });
+    await expect(sub.publish({ text: 'x'.repeat(2001) })).rejects.toMatchObject({ code: 107 });
+    await expect(sub.publish('just a string')).rejects.toMatchObject({ code: 107 });
+  });
+
+  it('lets anonymous clients read public:* but not chat:*', async () => {
+    const anon = await connected();
+    await subscribed(anon, 'public:announcements');
+    const chat = anon.newSubscription('chat:general');
+    const refused = once<any>(chat, 'unsubscribed');
+    chat.subscribe();
+    expect((await refused).code).toBe(103);
+  });
+
+  it('accepts tokens from the token script, roles included: only admins announce', async () => {
+    const admin = await connected('root', '--roles', 'admin,ops', '--ttl', '60');
+    const reader = await connected();
+    const news = await subscribed(reader, 'public:announcements');
+    const got = once<any>(news, 'publication');
+    expect((await admin.rpc('announce', { text: 'maintenance at noon' })).data).toEqual({ ok: true });
+    expect((await got).data).toMatchObject({ text: 'maintenance at noon', user: 'root' });
+
+    const alice = await connected('alice');
+    await expect(alice.rpc('announce', { text: 'me too' })).rejects.toMatchObject({ code: 103 });
+  });
+
+  it('refuses bad token script arguments', async () => {
+    await expect(tokenFromArgs([], config.secret)).rejects.toThrow(/usage/);
+    await expect(tokenFromArgs(['alice', '--ttl', '-5'], config.secret)).rejects.toThrow(/--ttl/);
+  });
+
+  it('serves the page, the SDK bundle and development tokens', async () => {
+    expect(await (await fetch(`${base}/`)).text()).toContain('<ol id="messages">');
+    const sdk = await fetch(`${base}/vendor/centrifuge.js`);
+    expect(sdk.status).toBe(200);
+    expect(await sdk.text()).toContain('globalThis.Centrifuge');
+    const { token } = (await (await fetch(`${base}/dev/token?user=carol`)).json()) as { token: string };
+    const carol = sdkClient(wsUrl, { token });
+    clients.push(carol);
+    const ready = once<any>(carol, 'connected');
+    carol.connect();
+    expect((await ready).client).toEqual(expect.any(String));
+    expect((await fetch(`${base}/dev/token`)).status).toBe(400);
+  });
+
+  it('turns development tokens off once a real secret is set', async () => {
+    expect(loadConfig({ STREAMING_SAMPLE_DEV_TOKENS: '0' })).toMatchObject({ devSecret: true, devTokens: false });
+    const production = loadConfig({ STREAMING_JWT_SECRET: 'a-real-secret' });
+    expect(production).toMatchObject({ devSecret: false, devTokens: false });
+    const other = await createSampleApp(production, { logger: false });
+    await other.listen(0, '127.0.0.1');
+    try {
+      const { port } = other.getHttpServer().address() as AddressInfo;
+      expect((await fetch(`http://127.0.0.1:${port}/dev/token?user=carol`)).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
+});

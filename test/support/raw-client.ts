@@ -1,0 +1,72 @@
+import WebSocket from 'ws';
+
+/** A bare WebSocket speaking the JSON protocol by hand, for inputs no SDK would send. */
+export class RawClient {
+  readonly messages: any[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      for (const line of data.toString().split('\n')) {
+        if (line) this.messages.push(JSON.parse(line));
+      }
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static async open(url: string): Promise<RawClient> {
+    const ws = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new RawClient(ws);
+  }
+
+  send(frame: string | Buffer): void {
+    this.ws.send(frame);
+  }
+
+  command(cmd: object): void {
+    this.send(JSON.stringify(cmd));
+  }
+
+  /** Waits for the reply to command `id`. */
+  async reply(id: number, ms = 3000): Promise<any> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.messages.find((m) => m.id === id);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no reply to command ${id}; got ${JSON.stringify(this.messages)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  /** Waits for a message matching `predicate`. */
+  async waitFor(predicate: (m: any) => boolean, ms = 3000): Promise<any> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.messages)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  async closeCode(ms = 3000): Promise<number> {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('socket was not closed')), ms));
+    return (await Promise.race([this.closed, timeout])).code;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}

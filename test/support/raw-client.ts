@@ -62,8 +62,15 @@ export class RawClient {
   }
 
   async closeCode(ms = 3000): Promise<number> {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('socket was not closed')), ms));
-    return (await Promise.race([this.closed, timeout])).code;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('socket was not closed')), ms);
+    });
+    try {
+      return (await Promise.race([this.closed, timeout])).code;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {

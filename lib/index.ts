@@ -19,8 +19,11 @@ export type {
   Authenticator,
   ConnectCredentials,
   Identity,
+  ServerSubscription,
   SubscriptionGrant,
 } from './auth/authenticator.interface.js';
+export type { AuthenticatorProvider } from './auth/authenticator-provider.js';
+export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
 export { JwtAuthenticator } from './auth/jwt-authenticator.js';
 
 export type { ClientInfo } from './engine/client-info.js';

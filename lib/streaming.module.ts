@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule, ModuleRef } from '@nestjs/core';
-import { JwtAuthenticator } from './auth/jwt-authenticator.js';
+import { DiscoveryModule } from '@nestjs/core';
+import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { createBackend } from './backends/create-backend.js';
 import { Node } from './engine/node.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import { StreamingManager } from './manager/streaming-manager.js';
-import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve-options.js';
+import { resolveOptions } from './options/resolve-options.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
 import { WebSocketTransport } from './transport/websocket.transport.js';
@@ -15,13 +15,8 @@ import { WebSocketTransport } from './transport/websocket.transport.js';
   providers: [
     { provide: STREAMING_OPTIONS, useFactory: resolveOptions, inject: [STREAMING_MODULE_OPTIONS] },
     { provide: BACKEND, useFactory: createBackend, inject: [STREAMING_OPTIONS] },
-    {
-      provide: AUTHENTICATOR,
-      // The authenticator class is known only once (possibly async) options resolve.
-      useFactory: (options: ResolvedStreamingOptions, moduleRef: ModuleRef) =>
-        moduleRef.create(options.auth.authenticator ?? JwtAuthenticator),
-      inject: [STREAMING_OPTIONS, ModuleRef],
-    },
+    // Resolves the configured authenticator once options and the app's providers exist.
+    { provide: AUTHENTICATOR, useClass: AuthenticatorHost },
     HandlerRegistry,
     { provide: HANDLER_HOOKS, useExisting: HandlerRegistry },
     Node,

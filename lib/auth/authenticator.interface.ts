@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { NamespaceOptions } from '../options/namespace-options.js';
 
 /** What the client sent to connect, plus the upgrade request's headers. */
 export interface ConnectCredentials {
@@ -20,11 +21,28 @@ export interface Identity {
   roles?: string[];
   /** Unix seconds after which the connection must refresh; undefined never expires. */
   expireAt?: number;
+  /**
+   * Server-side subscriptions by channel (the token's `subs`, or `channels`): the connection is
+   * subscribed to them on connect, without permission checks, and the SDK reports them as
+   * server-side subscriptions.
+   */
+  subscriptions?: Record<string, ServerSubscription>;
+}
+
+/** One server-side subscription. */
+export interface ServerSubscription {
+  /** Channel info of this client in the channel (`chan_info`). */
+  info?: unknown;
+  /** `data` of the subscribe result the client receives. */
+  data?: unknown;
+  /** Namespace options changed for this subscription only. */
+  override?: Pick<NamespaceOptions, 'presence' | 'joinLeave' | 'forcePushJoinLeave' | 'forceRecovery' | 'forcePositioning'>;
 }
 
 export interface SubscriptionGrant {
   /** Channel info attached to the client's publications and presence in this channel (`chan_info`). */
   info?: unknown;
+  /** Unix seconds after which the subscription must be refreshed (`sub_refresh`); undefined never expires. */
   expireAt?: number;
 }
 
@@ -38,4 +56,6 @@ export interface Authenticator {
   refresh?(token: string, current: Identity): Promise<Identity>;
   /** Checks a subscription token sent with `subscribe`. */
   authorizeSubscription?(token: string, channel: string, identity: Identity): Promise<SubscriptionGrant>;
+  /** Checks a subscription token sent with `sub_refresh`; `authorizeSubscription` is used when absent. */
+  refreshSubscription?(token: string, channel: string, identity: Identity): Promise<SubscriptionGrant>;
 }

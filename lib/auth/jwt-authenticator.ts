@@ -1,26 +1,56 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { errors, jwtVerify } from 'jose';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
-import type {
-  Authenticator,
-  ConnectCredentials,
-  Identity,
-  SubscriptionGrant,
-} from './authenticator.interface.js';
+import type { Authenticator, ConnectCredentials, Identity, SubscriptionGrant } from './authenticator.interface.js';
+import { connectionIdentity, InvalidClaimError, subscriptionClaims, type Claims } from './jwt-claims.js';
+import { createJwtKeys, JwksUnavailableError, type JwtKeys } from './jwt-keys.js';
 
-const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+/** How a failed check is answered; it differs per command, as in Centrifugo. */
+interface Refusal {
+  expired(): Error;
+  invalid(detail: string): Error;
+}
 
-/** Connection and subscription tokens as HMAC-signed JWT, with Centrifugo's claims. */
+const invalidToken = (detail: string) => DisconnectError.of(DisconnectCode.InvalidToken, detail);
+
+const ON_CONNECT: Refusal = {
+  // 109 makes the SDK call getToken and connect again.
+  expired: () => new StreamingError(ErrorCode.TokenExpired),
+  invalid: invalidToken,
+};
+const ON_REFRESH: Refusal = {
+  // The SDK reconnects after 3005, and gets a new token on the 109 that follows.
+  expired: () => DisconnectError.of(DisconnectCode.Expired, 'refresh token expired'),
+  invalid: invalidToken,
+};
+const ON_SUB_REFRESH: Refusal = {
+  expired: () => StreamingError.of(ErrorCode.Expired, 'subscription token expired'),
+  invalid: invalidToken,
+};
+
+/**
+ * Connection and subscription tokens as JWT with Centrifugo's claims: HMAC with `secret`, RSA or
+ * EC with `publicKey`, or keys from `jwksUrl`.
+ */
 @Injectable()
 export class JwtAuthenticator implements Authenticator {
-  private readonly key?: Uint8Array;
+  private readonly logger = new Logger('Streaming');
+  private readonly keys?: JwtKeys;
+  private readonly onSubscribe: Refusal;
 
   constructor(@Inject(STREAMING_OPTIONS) private readonly options: ResolvedStreamingOptions) {
-    const secret = options.auth.jwt?.secret;
-    if (secret) this.key = new TextEncoder().encode(secret);
+    if (options.auth.jwt) this.keys = createJwtKeys(options.auth.jwt);
+    this.onSubscribe = {
+      expired: () => new StreamingError(ErrorCode.TokenExpired),
+      // A bad subscription token is a refused subscription, not a closed connection (Centrifugo).
+      invalid: (detail) => {
+        this.logger.log(`subscription token refused: ${detail}`);
+        return new StreamingError(ErrorCode.PermissionDenied);
+      },
+    };
   }
 
   async authenticate(credentials: ConnectCredentials): Promise<Identity> {
@@ -28,63 +58,62 @@ export class JwtAuthenticator implements Authenticator {
       if (this.options.auth.anonymous) return { user: '' };
       throw StreamingError.of(ErrorCode.Unauthorized, 'a connection token is required');
     }
-    return this.identityOf(await this.verify(credentials.token));
+    const claims = await this.verify(credentials.token, ON_CONNECT);
+    return this.parse(() => connectionIdentity(claims), ON_CONNECT);
   }
 
   async refresh(token: string, current: Identity): Promise<Identity> {
-    const identity = this.identityOf(await this.verify(token));
-    if (identity.user !== current.user) {
-      throw DisconnectError.of(DisconnectCode.InvalidToken, 'refresh token names another user');
-    }
+    const claims = await this.verify(token, ON_REFRESH);
+    const identity = this.parse(() => connectionIdentity(claims), ON_REFRESH);
+    if (identity.user !== current.user) throw invalidToken('refresh token names another user');
     return identity;
   }
 
-  async authorizeSubscription(token: string, channel: string, identity: Identity): Promise<SubscriptionGrant> {
-    const claims = await this.verify(token);
-    if ((claims.sub ?? '') !== identity.user || claims.channel !== channel) {
-      throw StreamingError.of(ErrorCode.PermissionDenied, 'subscription token is for another user or channel');
-    }
-    return { info: claims.info, expireAt: this.expireAtOf(claims) };
+  authorizeSubscription(token: string, channel: string, identity: Identity): Promise<SubscriptionGrant> {
+    return this.grant(token, channel, identity, this.onSubscribe);
   }
 
-  private async verify(token: string): Promise<JWTPayload & Record<string, unknown>> {
-    if (!this.key) throw DisconnectError.of(DisconnectCode.InvalidToken, 'tokens are not enabled (auth.jwt)');
+  refreshSubscription(token: string, channel: string, identity: Identity): Promise<SubscriptionGrant> {
+    return this.grant(token, channel, identity, ON_SUB_REFRESH);
+  }
+
+  private async grant(token: string, channel: string, identity: Identity, refusal: Refusal): Promise<SubscriptionGrant> {
+    const claims = await this.verify(token, refusal);
+    const parsed = this.parse(() => subscriptionClaims(claims), refusal);
+    // A valid token for another user or channel is a forgery attempt: close (Centrifugo does too).
+    if (parsed.channel !== channel) throw invalidToken(`subscription token is for channel ${parsed.channel}, not ${channel}`);
+    if (parsed.user !== identity.user) throw invalidToken(`subscription token is for user "${parsed.user}"`);
+    return parsed.grant;
+  }
+
+  private parse<T>(read: () => T, refusal: Refusal): T {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof InvalidClaimError) throw refusal.invalid(err.message);
+      throw err;
+    }
+  }
+
+  private async verify(token: string, refusal: Refusal): Promise<Claims> {
+    if (!this.keys) throw refusal.invalid('tokens are not enabled (auth.jwt)');
     const jwt = this.options.auth.jwt!;
     try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: jwt.algorithms ?? HMAC_ALGORITHMS,
+      const { payload } = await jwtVerify(token, this.keys.resolve, {
+        algorithms: this.keys.algorithms,
         audience: jwt.audience,
         issuer: jwt.issuer,
       });
       return payload;
     } catch (err) {
-      if (err instanceof errors.JWTExpired) throw new StreamingError(ErrorCode.TokenExpired);
-      const detail = err instanceof Error ? err.message : String(err);
-      throw DisconnectError.of(DisconnectCode.InvalidToken, detail);
+      if (err instanceof errors.JWTExpired) throw refusal.expired();
+      // Not valid yet counts as expired, as in Centrifugo: a new token may be valid.
+      if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'nbf') throw refusal.expired();
+      if (err instanceof JwksUnavailableError) {
+        this.logger.error(`cannot verify a token: ${err.message}`);
+        throw StreamingError.of(ErrorCode.Internal, 'token keys unavailable');
+      }
+      throw refusal.invalid(err instanceof Error ? err.message : String(err));
     }
-  }
-
-  private identityOf(claims: JWTPayload & Record<string, unknown>): Identity {
-    if (claims.sub !== undefined && typeof claims.sub !== 'string') {
-      throw DisconnectError.of(DisconnectCode.InvalidToken, 'sub claim must be a string');
-    }
-    const roles = claims.roles;
-    if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
-      throw DisconnectError.of(DisconnectCode.InvalidToken, 'roles claim must be an array of strings');
-    }
-    return {
-      user: claims.sub ?? '',
-      info: claims.info,
-      meta: claims.meta,
-      roles: roles as string[] | undefined,
-      expireAt: this.expireAtOf(claims),
-    };
-  }
-
-  /** `expire_at` overrides `exp` for the connection's lifetime; 0 means it never expires. */
-  private expireAtOf(claims: JWTPayload & Record<string, unknown>): number | undefined {
-    const expireAt = claims.expire_at;
-    if (typeof expireAt === 'number') return expireAt > 0 ? expireAt : undefined;
-    return claims.exp;
   }
 }

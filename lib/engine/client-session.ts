@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Identity } from '../auth/authenticator.interface.js';
+import type { Identity, ServerSubscription, SubscriptionGrant } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { historyEnabled } from '../options/namespace-options.js';
-import { DisconnectCode, disconnectReasons, ErrorCode } from '../protocol/codes.js';
+import { DisconnectCode, disconnectReasons, ErrorCode, UnsubscribeCode } from '../protocol/codes.js';
 import type {
   Command,
   ConnectRequest,
@@ -14,12 +14,14 @@ import type {
   PublishRequest,
   Reply,
   RpcRequest,
+  SubRefreshRequest,
   SubscribeRequest,
   SubscribeResult,
   WireClientInfo,
 } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import type { ClientInfo } from './client-info.js';
+import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
 import { toProtocolError } from './protocol-error-mapping.js';
 import type { Node } from './node.js';
 import { isRecovered, mergeBuffered } from './recovery.js';
@@ -35,7 +37,21 @@ interface Subscription {
   joinLeave: boolean;
   /** Publications arriving while the subscribe reply is being built; undefined once subscribed. */
   buffer?: Publication[];
+  /** Made by the server from the identity's `subscriptions`, not by a client `subscribe`. */
+  serverSide?: boolean;
+  /** Unix seconds when the subscription token runs out; `sub_refresh` moves it. */
+  expireAt?: number;
+  expiry?: ExpiryTimer;
 }
+
+/** A server-side subscription to make, its channel resolved (with the identity's overrides). */
+interface ServerSideEntry {
+  channel: string;
+  resolved: ResolvedChannel;
+  opts: ServerSubscription;
+}
+
+type Subscribed = { sub: Subscription; result: SubscribeResult };
 
 const PROTOCOL_VERSION = '0.1.0';
 
@@ -55,7 +71,7 @@ export class ClientSession {
   private pendingCommands = 0;
   private pingTimer?: NodeJS.Timeout;
   private pongTimer?: NodeJS.Timeout;
-  private expireTimer?: NodeJS.Timeout;
+  private readonly connectionExpiry = new ExpiryTimer();
   private awaitingPong = false;
 
   constructor(
@@ -171,7 +187,7 @@ export class ClientSession {
       case 'pong':
         return this.handlePong();
       case 'connect':
-        return this.connect(command.request);
+        return this.connect(command.id, command.request);
       case 'subscribe':
         return this.subscribe(command.id, command.request);
       case 'unsubscribe':
@@ -193,7 +209,7 @@ export class ClientSession {
       case 'refresh':
         return this.refresh(command.request.token);
       case 'sub_refresh':
-        throw StreamingError.of(ErrorCode.NotAvailable, 'subscriptions do not expire on this server');
+        return this.subRefresh(command.request);
     }
   }
 
@@ -224,7 +240,7 @@ export class ClientSession {
 
   // --- connect, refresh, ping ---
 
-  private async connect(req: ConnectRequest): Promise<ConnectResult> {
+  private async connect(id: number, req: ConnectRequest): Promise<undefined> {
     if (this.state === 'connected') throw DisconnectError.of(DisconnectCode.BadRequest, 'already connected');
     const identity = await this.node.authenticator.authenticate({
       token: req.token,
@@ -233,10 +249,15 @@ export class ClientSession {
       name: req.name,
       version: req.version,
     });
-    if (this.isClosed()) return undefined as never;
+    if (this.isClosed()) return undefined;
+    if (identity.expireAt !== undefined && ttlUntil(identity.expireAt) <= 0) {
+      throw StreamingError.of(ErrorCode.Expired, 'connection expiry is not in the future');
+    }
+    // Checked before connecting, so an unknown channel refuses the connect (102, as Centrifugo).
+    const serverSubs = this.serverSubscriptions(identity.subscriptions);
     this.identity = identity;
     const hook = await this.node.hooks.onConnect({ client: this.info, data: req.data });
-    if (this.isClosed()) return undefined as never;
+    if (this.isClosed()) return undefined;
     this.state = 'connected';
     this.node.hub.addClient(this);
     const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
@@ -248,34 +269,45 @@ export class ClientSession {
       Object.assign(result, { ping: pingInterval, pong: true });
       this.schedulePing();
     }
-    return result;
+    const subscribed = await this.subscribeServerSide(serverSubs, req.subs);
+    if (this.isClosed()) return undefined;
+    if (subscribed.length > 0) result.subs = Object.fromEntries(subscribed.map(({ sub, result }) => [sub.channel, result]));
+    this.reply({ id, connect: result });
+    await this.goLiveServerSide(subscribed);
+    return undefined;
   }
 
-  private async refresh(token: string): Promise<ConnectResult> {
+  private async refresh(token: string): Promise<object | undefined> {
+    if (!token) throw DisconnectError.of(DisconnectCode.BadRequest, 'refresh without a token');
     const authenticator = this.node.authenticator;
     const identity = authenticator.refresh
       ? await authenticator.refresh(token, this.identity)
       : await authenticator.authenticate({ token, headers: this.headers });
+    if (this.isClosed()) return undefined;
     if (identity.user !== this.identity.user) {
       throw DisconnectError.of(DisconnectCode.InvalidToken, 'refresh token names another user');
     }
+    if (this.serverSideChanged(identity.subscriptions)) {
+      // Reconnecting applies the new set (Centrifugo does the same).
+      throw DisconnectError.of(DisconnectCode.InsufficientState, 'server-side subscriptions of the token changed');
+    }
+    if (identity.expireAt !== undefined && ttlUntil(identity.expireAt) <= 0) {
+      throw StreamingError.of(ErrorCode.Expired, 'connection expiry is not in the future');
+    }
     this.identity = identity;
-    const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION };
     const ttl = this.armExpiry();
-    if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
-    return result;
+    return ttl === undefined ? {} : { expires: true, ttl };
   }
 
-  /** Starts the expiry timer from the identity; returns the seconds left, if it expires. */
+  /** Arms the connection's expiry from the identity; returns the reply's ttl, if it expires. */
   private armExpiry(): number | undefined {
-    clearTimeout(this.expireTimer);
-    const expireAt = this.identity.expireAt;
+    this.connectionExpiry.clear();
+    const { expireAt } = this.identity;
     if (expireAt === undefined) return undefined;
-    const ttl = Math.max(0, Math.ceil(expireAt - Date.now() / 1000));
-    // setTimeout overflows past 2^31-1 ms (~24.8 days); such a connection is refreshed long before.
-    this.expireTimer = setTimeout(() => this.disconnect(DisconnectCode.Expired), Math.min(ttl * 1000, 0x7fffffff));
-    this.expireTimer.unref();
-    return ttl;
+    this.connectionExpiry.arm(expireAt, this.node.options.auth.expiredCloseDelay, () =>
+      this.disconnect(DisconnectCode.Expired, 'connection not refreshed in time'),
+    );
+    return Math.max(0, ttlUntil(expireAt));
   }
 
   private schedulePing(): void {
@@ -306,10 +338,10 @@ export class ClientSession {
     if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
     const ns = resolved.options;
     let chanInfo: unknown;
+    let grant: SubscriptionGrant | undefined;
     if (req.token) {
-      const authorize = this.node.authenticator.authorizeSubscription;
-      if (!authorize) throw StreamingError.of(ErrorCode.PermissionDenied, 'subscription tokens are not accepted');
-      chanInfo = (await authorize.call(this.node.authenticator, req.token, channel, this.identity)).info;
+      grant = await this.subscriptionGrant(req.token, channel, 'subscribe');
+      chanInfo = grant.info;
     } else if (this.user === '' ? !ns.allowSubscribeForAnonymous : !ns.allowSubscribeForClient) {
       throw new StreamingError(ErrorCode.PermissionDenied);
     }
@@ -324,12 +356,14 @@ export class ClientSession {
       chanInfo,
       joinLeave: ns.joinLeave && (ns.forcePushJoinLeave || req.join_leave === true),
       buffer: [],
+      expireAt: grant?.expireAt,
     };
     this.subs.set(channel, sub);
     try {
       await this.node.addSubscription(channel, this);
       const result = await this.subscribeResult(channel, req, sub);
       if (hook?.data !== undefined) result.data = hook.data;
+      this.armSubscriptionExpiry(sub, result);
       if (ns.presence) await this.node.presence.add(channel, this.wireInfo(chanInfo));
       if (this.state !== 'connected') return undefined;
       this.reply({ id, subscribe: result });
@@ -405,6 +439,7 @@ export class ClientSession {
     const sub = this.subs.get(channel);
     if (!sub) return;
     this.subs.delete(channel);
+    sub.expiry?.clear();
     const ns = sub.resolved.options;
     await this.node.removeSubscription(channel, this);
     if (ns.presence) await this.node.presence.remove(channel, this.id);
@@ -469,6 +504,118 @@ export class ClientSession {
     return data === undefined ? {} : { data };
   }
 
+  // --- subscription tokens, sub_refresh and server-side subscriptions ---
+
+  /** Checks a subscription token; what it grants must not be expired already (110, as Centrifugo). */
+  private async subscriptionGrant(token: string, channel: string, command: 'subscribe' | 'sub_refresh'): Promise<SubscriptionGrant> {
+    const authenticator = this.node.authenticator;
+    const check =
+      command === 'subscribe'
+        ? authenticator.authorizeSubscription
+        : (authenticator.refreshSubscription ?? authenticator.authorizeSubscription);
+    if (!check) {
+      const code = command === 'subscribe' ? ErrorCode.PermissionDenied : ErrorCode.NotAvailable;
+      throw StreamingError.of(code, 'subscription tokens are not accepted');
+    }
+    const grant = await check.call(authenticator, token, channel, this.identity);
+    if (grant.expireAt !== undefined && ttlUntil(grant.expireAt) <= 0) {
+      throw StreamingError.of(ErrorCode.Expired, 'subscription expiry is not in the future');
+    }
+    return grant;
+  }
+
+  /** (Re)arms the subscription's expiry and puts `expires`/`ttl` into the subscribe or sub_refresh result. */
+  private armSubscriptionExpiry(sub: Subscription, result: { expires?: boolean; ttl?: number }): void {
+    sub.expiry?.clear();
+    if (sub.expireAt === undefined) return;
+    sub.expiry ??= new ExpiryTimer();
+    sub.expiry.arm(sub.expireAt, this.node.options.auth.expiredSubCloseDelay, () => {
+      // On the command chain, so it cannot interleave with a sub_refresh of the same channel.
+      this.commandChain = this.commandChain.then(() => this.expireSubscription(sub)).catch((err: unknown) => this.fail(err));
+    });
+    result.expires = true;
+    result.ttl = Math.max(0, ttlUntil(sub.expireAt));
+  }
+
+  private async subRefresh(req: SubRefreshRequest): Promise<object> {
+    if (!req.token) throw StreamingError.of(ErrorCode.BadRequest, 'sub_refresh without a token');
+    const sub = this.subs.get(req.channel);
+    if (!sub || sub.buffer) throw StreamingError.of(ErrorCode.PermissionDenied, 'not subscribed');
+    if (sub.serverSide) throw DisconnectError.of(DisconnectCode.BadRequest, 'sub_refresh of a server-side subscription');
+    const grant = await this.subscriptionGrant(req.token, req.channel, 'sub_refresh');
+    if (this.subs.get(req.channel) !== sub) throw StreamingError.of(ErrorCode.PermissionDenied, 'not subscribed');
+    if (grant.info !== undefined) sub.chanInfo = grant.info;
+    sub.expireAt = grant.expireAt;
+    const result: { expires?: boolean; ttl?: number } = {};
+    this.armSubscriptionExpiry(sub, result);
+    return result;
+  }
+
+  /** Not refreshed in time: unsubscribe push 2501, on which the SDK subscribes again with a new token (Centrifugo). */
+  private async expireSubscription(sub: Subscription): Promise<void> {
+    if (this.isClosed() || this.subs.get(sub.channel) !== sub) return;
+    if (sub.expireAt === undefined || Date.now() / 1000 < sub.expireAt + this.node.options.auth.expiredSubCloseDelay) return;
+    this.node.logger.log(`${this.describe()}: subscription to ${sub.channel} expired`);
+    await this.removeSubscription(sub.channel);
+    const unsubscribe = { code: UnsubscribeCode.Expired, reason: 'subscription expired' };
+    this.queue.push(this.node.codec.encodePush({ channel: sub.channel, unsubscribe }));
+  }
+
+  /** Resolves the identity's server-side channels; throws for unknown or invalid channel names. */
+  private serverSubscriptions(subs: Record<string, ServerSubscription> = {}): ServerSideEntry[] {
+    return Object.entries(subs).map(([channel, opts]) => {
+      const resolved = this.node.resolver.resolve(channel);
+      const override = Object.fromEntries(Object.entries(opts.override ?? {}).filter(([, v]) => typeof v === 'boolean'));
+      return { channel, opts, resolved: { ...resolved, options: { ...resolved.options, ...override } } };
+    });
+  }
+
+  /**
+   * Subscribes to the server-side channels before the connect reply: no permission checks (the
+   * token grants them), recovery from the connect request's `subs`. Publications are buffered
+   * until `goLiveServerSide`, after the reply.
+   */
+  private async subscribeServerSide(list: ServerSideEntry[], recovery: ConnectRequest['subs']): Promise<Subscribed[]> {
+    const subscribed: Subscribed[] = [];
+    try {
+      for (const { channel, resolved, opts } of list) {
+        const ns = resolved.options;
+        const joinLeave = ns.joinLeave && ns.forcePushJoinLeave;
+        const sub: Subscription = { channel, resolved, chanInfo: opts.info, joinLeave, buffer: [], serverSide: true };
+        this.subs.set(channel, sub);
+        await this.node.addSubscription(channel, this);
+        const asked = recovery?.[channel];
+        const req: SubscribeRequest = { channel, recover: asked?.recover, epoch: asked?.epoch, offset: asked?.offset };
+        const result = await this.subscribeResult(channel, req, sub);
+        if (opts.data !== undefined) result.data = opts.data;
+        if (this.isClosed()) return [];
+        if (ns.presence) await this.node.presence.add(channel, this.wireInfo(sub.chanInfo));
+        subscribed.push({ sub, result });
+      }
+    } catch (err) {
+      // Reached after the connection was accepted: close it (its subscriptions go with it), the SDK reconnects.
+      const detail = err instanceof Error ? err.message : String(err);
+      throw DisconnectError.of(DisconnectCode.ServerError, `server-side subscriptions failed: ${detail}`);
+    }
+    return subscribed;
+  }
+
+  private async goLiveServerSide(subscribed: Subscribed[]): Promise<void> {
+    for (const { sub, result } of subscribed) this.goLive(sub, result);
+    for (const { sub } of subscribed) {
+      if (!sub.resolved.options.joinLeave) continue;
+      await this.node.broker
+        .publishJoin(sub.channel, this.wireInfo(sub.chanInfo))
+        .catch((err: unknown) => this.node.logger.warn(`join of ${this.describe()} in ${sub.channel} not published: ${String(err)}`));
+    }
+  }
+
+  /** Whether a refreshed identity names other server-side channels than those subscribed. */
+  private serverSideChanged(subs: Record<string, ServerSubscription> = {}): boolean {
+    const current = [...this.subs.values()].filter((sub) => sub.serverSide).map((sub) => sub.channel);
+    return current.length !== Object.keys(subs).length || current.some((channel) => !Object.hasOwn(subs, channel));
+  }
+
   // --- teardown ---
 
   /** Releases everything the session holds; runs once, whoever closed first. */
@@ -477,7 +624,7 @@ export class ClientSession {
     this.state = 'closed';
     clearTimeout(this.pingTimer);
     clearTimeout(this.pongTimer);
-    clearTimeout(this.expireTimer);
+    this.connectionExpiry.clear();
     this.queue.close();
     if (!wasConnected) return;
     this.node.hub.removeClient(this);

@@ -1,11 +1,15 @@
 import { hostname } from 'node:os';
+import { authenticatorProviderProblem } from '../auth/authenticator-provider.js';
+import { algorithmsOfPublicKey, EC_ALGORITHMS, HMAC_ALGORITHMS, importPublicKey, RSA_ALGORITHMS } from '../auth/jwt-algorithms.js';
 import type { NamespaceOptions } from './namespace-options.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
-import type { StreamingModuleOptions } from './streaming-options.interface.js';
+import type { AuthOptions, StreamingModuleOptions } from './streaming-options.interface.js';
+
+export type ResolvedAuthOptions = AuthOptions & Required<Pick<AuthOptions, 'expiredCloseDelay' | 'expiredSubCloseDelay'>>;
 
 export interface ResolvedStreamingOptions {
   backend: NonNullable<StreamingModuleOptions['backend']>;
-  auth: NonNullable<StreamingModuleOptions['auth']>;
+  auth: ResolvedAuthOptions;
   channel: NamespaceOptions;
   namespaces: Record<string, NamespaceOptions>;
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
@@ -50,6 +54,77 @@ function checkNamespace(field: string, ns: unknown): void {
   }
 }
 
+function checkString(field: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
+    throw new StreamingOptionsError(field, 'must be a non-empty string');
+  }
+}
+
+/** Keys are imported here so that a bad one fails at start-up, and `algorithms` must fit the keys. */
+function checkJwt(jwt: unknown): void {
+  if (!isRecord(jwt)) throw new StreamingOptionsError('auth.jwt', 'must be an object');
+  const { secret, publicKey, jwksUrl, algorithms, audience, issuer } = jwt;
+  checkString('auth.jwt.secret', secret);
+  checkString('auth.jwt.audience', audience);
+  checkString('auth.jwt.issuer', issuer);
+  const available: string[] = secret ? [...HMAC_ALGORITHMS] : [];
+  if (publicKey !== undefined) {
+    if (typeof publicKey !== 'string' && !isRecord(publicKey)) {
+      throw new StreamingOptionsError('auth.jwt.publicKey', 'must be a PEM string or a JWK object');
+    }
+    try {
+      available.push(...algorithmsOfPublicKey(importPublicKey(publicKey)));
+    } catch (err) {
+      throw new StreamingOptionsError('auth.jwt.publicKey', `is not a usable RSA or EC public key: ${(err as Error).message}`);
+    }
+  }
+  if (jwksUrl !== undefined) {
+    if (publicKey !== undefined) throw new StreamingOptionsError('auth.jwt.jwksUrl', 'cannot be used together with publicKey');
+    let url: URL | undefined;
+    try {
+      url = new URL(String(jwksUrl));
+    } catch {
+      url = undefined;
+    }
+    if (typeof jwksUrl !== 'string' || !url || !['http:', 'https:'].includes(url.protocol)) {
+      throw new StreamingOptionsError('auth.jwt.jwksUrl', `must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+    }
+    available.push(...RSA_ALGORITHMS, ...EC_ALGORITHMS);
+  }
+  if (available.length === 0) throw new StreamingOptionsError('auth.jwt', 'needs a secret, a publicKey or a jwksUrl');
+  if (algorithms !== undefined) {
+    if (!Array.isArray(algorithms) || algorithms.length === 0) {
+      throw new StreamingOptionsError('auth.jwt.algorithms', 'must be a non-empty array');
+    }
+    for (const alg of algorithms) {
+      if (!available.includes(alg as string)) {
+        throw new StreamingOptionsError(
+          'auth.jwt.algorithms',
+          `has ${JSON.stringify(alg)}, which no configured key verifies (these do: ${available.join(', ')})`,
+        );
+      }
+    }
+  }
+}
+
+function resolveAuth(value: AuthOptions | undefined): ResolvedAuthOptions {
+  const auth = value ?? {};
+  if (!isRecord(auth as unknown)) throw new StreamingOptionsError('auth', 'must be an object');
+  if (auth.jwt !== undefined) checkJwt(auth.jwt);
+  if (auth.anonymous !== undefined && typeof auth.anonymous !== 'boolean') {
+    throw new StreamingOptionsError('auth.anonymous', 'must be a boolean');
+  }
+  if (auth.authenticator !== undefined) {
+    const problem = authenticatorProviderProblem(auth.authenticator);
+    if (problem) throw new StreamingOptionsError('auth.authenticator', problem);
+  }
+  // Centrifugo's default grace: the SDK sends refresh only when the ttl is over.
+  const resolved = { ...auth, expiredCloseDelay: auth.expiredCloseDelay ?? 25, expiredSubCloseDelay: auth.expiredSubCloseDelay ?? 25 };
+  checkNumber('auth.expiredCloseDelay', resolved.expiredCloseDelay, 0);
+  checkNumber('auth.expiredSubCloseDelay', resolved.expiredSubCloseDelay, 0);
+  return resolved;
+}
+
 /** Validates module options and fills in defaults. */
 export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedStreamingOptions {
   if (!isRecord(options as unknown)) throw new StreamingOptionsError('options', 'must be an object');
@@ -58,16 +133,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   if (backendType !== 'memory') {
     throw new StreamingOptionsError('backend.type', `must be 'memory', got ${JSON.stringify(backendType)}`);
   }
-  const auth = options.auth ?? {};
-  if (!isRecord(auth as unknown)) throw new StreamingOptionsError('auth', 'must be an object');
-  if (auth.jwt !== undefined) {
-    if (!isRecord(auth.jwt as unknown) || typeof auth.jwt.secret !== 'string' || auth.jwt.secret.length === 0) {
-      throw new StreamingOptionsError('auth.jwt.secret', 'must be a non-empty string');
-    }
-  }
-  if (auth.anonymous !== undefined && typeof auth.anonymous !== 'boolean') {
-    throw new StreamingOptionsError('auth.anonymous', 'must be a boolean');
-  }
+  const auth = resolveAuth(options.auth);
   if (options.channel !== undefined) checkNamespace('channel', options.channel);
   for (const [name, ns] of Object.entries(options.namespaces ?? {})) {
     if (!NAMESPACE_NAME.test(name)) throw new StreamingOptionsError(`namespaces.${name}`, 'is not a valid namespace name');

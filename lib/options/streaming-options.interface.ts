@@ -1,5 +1,6 @@
-import type { Type } from '@nestjs/common';
-import type { Authenticator } from '../auth/authenticator.interface.js';
+import type { JsonWebKey } from 'node:crypto';
+import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
+import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { NamespaceOptions } from './namespace-options.js';
 
 export interface MemoryBackendOptions {
@@ -8,10 +9,14 @@ export interface MemoryBackendOptions {
 export type BackendOptions = MemoryBackendOptions;
 
 export interface JwtOptions {
-  /** HMAC secret for HS256/HS384/HS512 tokens. */
-  secret: string;
-  /** Accepted algorithms; default all three HMAC ones. */
-  algorithms?: Array<'HS256' | 'HS384' | 'HS512'>;
+  /** HMAC secret: HS256, HS384 and HS512 tokens. */
+  secret?: string;
+  /** RSA or EC public key, PEM (SPKI or certificate) or JWK: RS256/384/512, or the ES algorithm of the curve. */
+  publicKey?: string | JsonWebKey;
+  /** JWKS endpoint for RS and ES tokens (cached 10 min, refetched for an unknown `kid`); not with `publicKey`. */
+  jwksUrl?: string;
+  /** Narrows the accepted algorithms; default every algorithm the configured keys verify. */
+  algorithms?: JwtAlgorithm[];
   /** Required `aud` claim, when set. */
   audience?: string;
   /** Required `iss` claim, when set. */
@@ -24,7 +29,11 @@ export interface AuthOptions {
   /** Accept connections without a token as anonymous (user ""). Default false. */
   anonymous?: boolean;
   /** Replace the JWT authenticator (session cookies, API keys, your own user service). */
-  authenticator?: Type<Authenticator>;
+  authenticator?: AuthenticatorProvider;
+  /** Seconds an expired connection may still send `refresh` before it is closed with 3005. Default 25. */
+  expiredCloseDelay?: number;
+  /** Seconds an expired subscription may still send `sub_refresh` before it is ended with 2501. Default 25. */
+  expiredSubCloseDelay?: number;
 }
 
 export interface WebSocketOptions {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 
 export const TEST_SECRET = 'test-secret-for-streaming-e2e';
@@ -16,4 +17,46 @@ export async function connectionToken(
     .setIssuedAt(now)
     .setExpirationTime(now + expiresIn)
     .sign(new TextEncoder().encode(secret));
+}
+
+/** An HS256 subscription token for `channel`; `expiresIn` in seconds (negative for an expired token). */
+export async function subscriptionToken(
+  user: string,
+  channel: string,
+  claims: Record<string, unknown> = {},
+  expiresIn = 3600,
+  secret = TEST_SECRET,
+): Promise<string> {
+  return connectionToken(user, { channel, ...claims }, expiresIn, secret);
+}
+
+/** Signs any claims with any key and header, for tokens the helpers above would never make. */
+export async function signToken(
+  claims: Record<string, unknown>,
+  alg: string,
+  key: KeyObject | Uint8Array,
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  return new SignJWT({ ...claims }).setProtectedHeader({ ...header, alg }).sign(key);
+}
+
+/** An unsigned token (`alg: none`), as an attacker would write it by hand. */
+export function unsignedToken(claims: Record<string, unknown>): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
+}
+
+/** Claims with `sub`, `iat` and `exp` (seconds from now) filled in. */
+export function claimsFor(user: string, claims: Record<string, unknown> = {}, expiresIn = 3600): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return { sub: user, iat: now, exp: now + expiresIn, ...claims };
+}
+
+export const hmacKey = (secret = TEST_SECRET): Uint8Array => new TextEncoder().encode(secret);
+
+/** A fresh RSA or EC (P-256) key pair for RS256 / ES256 tokens. */
+export function keyPair(type: 'rsa' | 'ec'): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
+  const pair =
+    type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { ...pair, publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }

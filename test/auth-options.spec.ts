@@ -1,0 +1,32 @@
+import type { StreamingModuleOptions } from '../lib/index.js';
+import { resolveOptions, StreamingOptionsError } from '../lib/options/resolve-options.js';
+import { keyPair } from './support/tokens.js';
+
+describe('auth options', () => {
+  const rsaPem = keyPair('rsa').publicPem;
+  const ecJwk = keyPair('ec').publicKey.export({ format: 'jwk' });
+
+  it.each<[string, unknown, RegExp]>([
+    ['no key at all', { jwt: {} }, /auth\.jwt needs a secret, a publicKey or a jwksUrl/],
+    ['an empty secret', { jwt: { secret: '' } }, /auth\.jwt\.secret must be a non-empty string/],
+    ['a publicKey that is not a key', { jwt: { publicKey: 'not a pem' } }, /auth\.jwt\.publicKey is not a usable RSA or EC public key/],
+    ['a publicKey of a wrong type', { jwt: { publicKey: 42 } }, /auth\.jwt\.publicKey must be a PEM string or a JWK object/],
+    ['a jwksUrl that is not http(s)', { jwt: { jwksUrl: 'file:///etc/keys' } }, /auth\.jwt\.jwksUrl must be an http\(s\) URL/],
+    ['jwksUrl with publicKey', { jwt: { jwksUrl: 'https://a.example/jwks', publicKey: rsaPem } }, /auth\.jwt\.jwksUrl cannot be used together with publicKey/],
+    ['an RS algorithm with only a secret', { jwt: { secret: 's', algorithms: ['RS256'] } }, /auth\.jwt\.algorithms has "RS256", which no configured key verifies \(these do: HS256, HS384, HS512\)/],
+    ['ES384 with a P-256 key', { jwt: { publicKey: ecJwk, algorithms: ['ES384'] } }, /auth\.jwt\.algorithms has "ES384".*ES256\)/],
+    ['an empty audience', { jwt: { secret: 's', audience: '' } }, /auth\.jwt\.audience must be a non-empty string/],
+    ['an authenticator that is neither class nor provider', { authenticator: 'jwt' }, /auth\.authenticator must be a class/],
+    ['an authenticator provider with two kinds', { authenticator: { useClass: class {}, useFactory: () => ({}) } }, /exactly one of useClass, useExisting, useFactory/],
+    ['inject without useFactory', { authenticator: { useExisting: 'X', inject: [] } }, /inject must be an array, next to useFactory/],
+    ['a negative expiredCloseDelay', { expiredCloseDelay: -1 }, /auth\.expiredCloseDelay must be a number >= 0/],
+  ])('refuses %s, naming the field', (_name, auth, message) => {
+    expect(() => resolveOptions({ auth } as StreamingModuleOptions)).toThrow(StreamingOptionsError);
+    expect(() => resolveOptions({ auth } as StreamingModuleOptions)).toThrow(message);
+  });
+
+  it('accepts a secret with an RSA key, narrowed algorithms, and fills in the grace delays', () => {
+    const { auth } = resolveOptions({ auth: { jwt: { secret: 's', publicKey: rsaPem, algorithms: ['HS256', 'RS256'] } } });
+    expect(auth).toMatchObject({ expiredCloseDelay: 25, expiredSubCloseDelay: 25 });
+  });
+});

@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import type { Centrifuge } from 'centrifuge';
+import { exportJWK } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ErrorCode,
+  StreamingError,
+  type Authenticator,
+  type ConnectCredentials,
+  type Identity,
+  type StreamingModuleOptions,
+} from '../lib/index.js';
+import { startApp, type TestApp } from './support/app.js';
+import { once, sdkClient } from './support/centrifuge-client.js';
+import { claimsFor, keyPair, signToken } from './support/tokens.js';
+
+/** A JWKS endpoint over real HTTP; `failing` makes it answer 500. */
+async function jwksServer(jwks: object): Promise<{ url: string; server: Server; fetches: () => number; fail(on: boolean): void }> {
+  let fetches = 0;
+  let failing = false;
+  const server = createServer((_req, res) => {
+    fetches++;
+    if (failing) {
+      res.writeHead(500).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+    server,
+    fetches: () => fetches,
+    fail: (on) => (failing = on),
+  };
+}
+
+describe('token keys and authenticators with the centrifuge SDK', () => {
+  const clients: Centrifuge[] = [];
+  const apps: TestApp[] = [];
+
+  async function app(options: StreamingModuleOptions, providers: any[] = []): Promise<TestApp> {
+    const started = await startApp(options, providers);
+    apps.push(started);
+    return started;
+  }
+
+  function client(url: string, opts: Parameters<typeof sdkClient>[1]): Centrifuge {
+    const c = sdkClient(url, opts);
+    clients.push(c);
+    return c;
+  }
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.disconnect();
+    for (const a of apps.splice(0)) await a.close();
+  });
+
+  describe('JWKS', () => {
+    const rsa = keyPair('rsa');
+    let jwks: Awaited<ReturnType<typeof jwksServer>>;
+
+    beforeAll(async () => {
+      jwks = await jwksServer({ keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+    });
+
+    afterAll(async () => {
+      await new Promise((resolve) => jwks.server.close(resolve));
+    });
+
+    it('connects with an RS256 token whose key comes from the JWKS endpoint, fetched once and cached', async () => {
+      const server = await app({ auth: { jwt: { jwksUrl: jwks.url } } });
+      const before = jwks.fetches();
+      for (const user of ['kim', 'lee']) {
+        const token = await signToken(claimsFor(user), 'RS256', rsa.privateKey, { kid: 'k1' });
+        const c = client(server.wsUrl, { token });
+        const ready = once<any>(c, 'connected');
+        c.connect();
+        expect((await ready).client).toBeDefined();
+      }
+      expect(jwks.fetches() - before).toBe(1);
+    });
+
+    it('closes with 3500 on a kid the key set does not have', async () => {
+      const server = await app({ auth: { jwt: { jwksUrl: jwks.url } } });
+      const token = await signToken(claimsFor('kim'), 'RS256', keyPair('rsa').privateKey, { kid: 'stolen' });
+      const c = client(server.wsUrl, { token });
+      const gone = once<any>(c, 'disconnected');
+      c.connect();
+      expect((await gone).code).toBe(3500);
+    });
+
+    it('answers a temporary error while the JWKS endpoint fails, so the SDK retries and connects once it is back', async () => {
+      const server = await app({ auth: { jwt: { jwksUrl: jwks.url } } });
+      jwks.fail(true);
+      const token = await signToken(claimsFor('kim'), 'RS256', rsa.privateKey, { kid: 'k1' });
+      const c = client(server.wsUrl, { token });
+      const errors: number[] = [];
+      c.on('error', (ctx: any) => {
+        if (ctx.error?.code) errors.push(ctx.error.code);
+        jwks.fail(false);
+      });
+      const ready = once<any>(c, 'connected');
+      c.connect();
+      await ready;
+      expect(errors).toContain(100);
+    });
+  });
+
+  it('verifies ES256 tokens with a public key given as a JWK, and only ES256', async () => {
+    const ec = keyPair('ec');
+    const server = await app({ auth: { jwt: { publicKey: ec.publicKey.export({ format: 'jwk' }) } } });
+    const c = client(server.wsUrl, { token: await signToken(claimsFor('mia'), 'ES256', ec.privateKey) });
+    const ready = once<any>(c, 'connected');
+    c.connect();
+    await ready;
+    const forged = client(server.wsUrl, { token: await signToken(claimsFor('mia'), 'HS256', new TextEncoder().encode('x')) });
+    const gone = once<any>(forged, 'disconnected');
+    forged.connect();
+    expect((await gone).code).toBe(3500);
+  });
+
+  describe('custom authenticators', () => {
+    /** An application service the streaming module cannot see: only reachable through useFactory/useExisting. */
+    @Injectable()
+    class ApiKeys {
+      readonly users: Record<string, string> = { 'key-nora': 'nora' };
+    }
+
+    @Injectable()
+    class ApiKeyAuthenticator implements Authenticator {
+      constructor(private readonly keys: ApiKeys) {}
+      async authenticate(credentials: ConnectCredentials): Promise<Identity> {
+        const key = (credentials.data as { apiKey?: string } | undefined)?.apiKey ?? '';
+        const user = this.keys.users[key];
+        if (!user) throw StreamingError.of(ErrorCode.Unauthorized, 'unknown API key');
+        return { user, roles: ['reader'], subscriptions: { 'news:general': {} } };
+      }
+    }
+
+    async function connectsWith(options: StreamingModuleOptions, providers: any[]): Promise<void> {
+      const server = await app({ ...options, namespaces: { news: {} } }, providers);
+      const good = client(server.wsUrl, { data: { apiKey: 'key-nora' } });
+      const subscribed = once<any>(good, 'subscribed');
+      good.connect();
+      expect((await subscribed).channel).toBe('news:general');
+      const bad = client(server.wsUrl, { data: { apiKey: 'wrong' } });
+      const refused = once<any>(bad, 'disconnected');
+      bad.connect();
+      expect((await refused).code).toBe(101);
+    }
+
+    it('takes { useFactory, inject } with providers of the application', async () => {
+      await connectsWith(
+        { auth: { authenticator: { useFactory: (keys: ApiKeys) => new ApiKeyAuthenticator(keys), inject: [ApiKeys] } } },
+        [ApiKeys],
+      );
+    });
+
+    it('takes { useExisting } naming a provider of the application', async () => {
+      await connectsWith({ auth: { authenticator: { useExisting: ApiKeyAuthenticator } } }, [ApiKeys, ApiKeyAuthenticator]);
+    });
+
+    it('takes { useClass } created inside the module', async () => {
+      @Injectable()
+      class FixedKeys extends ApiKeyAuthenticator {
+        constructor() {
+          super(new ApiKeys());
+        }
+      }
+      await connectsWith({ auth: { authenticator: { useClass: FixedKeys } } }, []);
+    });
+
+    it('fails at start-up when useExisting names nothing the application provides', async () => {
+      await expect(startApp({ auth: { authenticator: { useExisting: ApiKeyAuthenticator } } })).rejects.toThrow(
+        /auth\.authenticator needs ApiKeyAuthenticator/,
+      );
+    });
+  });
+});

@@ -1,0 +1,204 @@
+import type { Centrifuge } from 'centrifuge';
+import { StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
+import { startApp, type TestApp } from './support/app.js';
+import { collect, once, sdkClient } from './support/centrifuge-client.js';
+import { connectionToken, subscriptionToken, TEST_SECRET } from './support/tokens.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise that never settles: a getToken the app never answers. */
+const never = <T>() => new Promise<T>(() => undefined);
+
+const options: StreamingModuleOptions = {
+  // One second of grace keeps expiry tests short; the default is Centrifugo's 25.
+  auth: { jwt: { secret: TEST_SECRET }, expiredCloseDelay: 1, expiredSubCloseDelay: 1 },
+  namespaces: {
+    team: { allowSubscribeForClient: false },
+    crew: { allowSubscribeForClient: false, allowPublishForSubscriber: true },
+    news: {},
+    feed: { historySize: 10, historyTtl: 60, forceRecovery: true },
+    chat: { allowPublishForSubscriber: true },
+    room: { presence: true, allowPublishForSubscriber: true },
+  },
+};
+
+/** Tokens and their lifecycle with the official SDK: getToken refreshes, expiry, server-side subscriptions. */
+describe('tokens with the centrifuge SDK', () => {
+  let server: TestApp;
+  let manager: StreamingManager;
+  const clients: Centrifuge[] = [];
+
+  function client(opts: Parameters<typeof sdkClient>[1]): Centrifuge {
+    const c = sdkClient(server.wsUrl, opts);
+    clients.push(c);
+    return c;
+  }
+
+  async function connected(c: Centrifuge): Promise<Centrifuge> {
+    const ready = once(c, 'connected');
+    c.connect();
+    await ready;
+    return c;
+  }
+
+  beforeAll(async () => {
+    server = await startApp(options);
+    manager = server.app.get(StreamingManager);
+  });
+
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.disconnect();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describe('connection tokens', () => {
+    it('refreshes an expiring connection through getToken and stays connected past the first expiry', async () => {
+      let calls = 0;
+      const c = client({
+        token: await connectionToken('carol', {}, 2),
+        getToken: async () => {
+          calls++;
+          return connectionToken('carol', {}, 2);
+        },
+      });
+      const drops: number[] = [];
+      c.on('disconnected', (ctx) => drops.push(ctx.code));
+      c.on('connecting', (ctx) => drops.push(ctx.code));
+      await connected(c);
+      drops.length = 0;
+      await sleep(4500); // the first token's exp plus the grace lie behind us
+      expect(drops).toEqual([]);
+      expect(calls).toBeGreaterThanOrEqual(1);
+      expect(c.state).toBe('connected');
+    }, 10000);
+
+    it('closes a connection not refreshed in time with 3005; the SDK reconnects with a new token', async () => {
+      let calls = 0;
+      const c = client({
+        token: await connectionToken('dave', {}, 1),
+        getToken: async () => (++calls === 1 ? never<string>() : connectionToken('dave')),
+      });
+      await connected(c);
+      const dropped = once<any>(c, 'connecting', 6000);
+      expect((await dropped).code).toBe(3005);
+      await once(c, 'connected', 6000);
+      expect(calls).toBe(2); // the refresh that never answered, then the one after the 109 of the reconnect
+    }, 10000);
+  });
+
+  describe('subscription tokens', () => {
+    it('subscribes to a private channel with getToken and refreshes the subscription through sub_refresh', async () => {
+      const c = await connected(client({ token: await connectionToken('erin') }));
+      let calls = 0;
+      const sub = c.newSubscription('team:a', {
+        getToken: async (ctx) => {
+          calls++;
+          return subscriptionToken('erin', ctx.channel, { info: { seat: calls } }, 2);
+        },
+      });
+      const resubscribes: number[] = [];
+      sub.on('subscribing', (ctx) => resubscribes.push(ctx.code));
+      const ready = once(sub, 'subscribed');
+      sub.subscribe();
+      await ready;
+      resubscribes.length = 0;
+      await sleep(4500);
+      expect(resubscribes).toEqual([]);
+      expect(calls).toBeGreaterThanOrEqual(2);
+      const got = once<any>(sub, 'publication');
+      await manager.publish('team:a', { still: 'here' });
+      expect((await got).data).toEqual({ still: 'here' });
+    }, 10000);
+
+    it('ends a subscription not refreshed in time with 2501; the SDK subscribes again with a new token', async () => {
+      const c = await connected(client({ token: await connectionToken('frank') }));
+      let calls = 0;
+      const sub = c.newSubscription('team:b', {
+        getToken: async (ctx) => {
+          calls++;
+          if (calls === 2) return never<string>();
+          return subscriptionToken('frank', ctx.channel, {}, calls === 1 ? 1 : 3600);
+        },
+      });
+      const ready = once(sub, 'subscribed');
+      sub.subscribe();
+      await ready;
+      const expired = once<any>(sub, 'subscribing', 6000);
+      expect((await expired).code).toBe(2501);
+      await once(sub, 'subscribed', 6000);
+      expect(calls).toBe(3);
+      expect(c.state).toBe('connected');
+    }, 10000);
+
+    it('puts the token info into chan_info of the client in the channel', async () => {
+      const c = await connected(client({ token: await connectionToken('gina') }));
+      const sub = c.newSubscription('crew:c', {
+        getToken: async (ctx) => subscriptionToken('gina', ctx.channel, { info: { role: 'lead' } }),
+      });
+      const ready = once(sub, 'subscribed');
+      sub.subscribe();
+      await ready;
+      const got = once<any>(sub, 'publication');
+      await sub.publish({ n: 1 });
+      expect((await got).info).toMatchObject({ user: 'gina', chanInfo: { role: 'lead' } });
+    });
+  });
+
+  describe('server-side subscriptions', () => {
+    it('subscribes to the channels claim and delivers publications as server-side events', async () => {
+      const c = client({ token: await connectionToken('hugo', { channels: ['news:hugo', 'news:all'] }) });
+      const subscribed = collect<any>(c, 'subscribed', 2);
+      c.connect();
+      expect((await subscribed).map((ctx) => ctx.channel).sort()).toEqual(['news:all', 'news:hugo']);
+      const got = once<any>(c, 'publication');
+      await manager.publish('news:hugo', { for: 'hugo' });
+      expect(await got).toMatchObject({ channel: 'news:hugo', data: { for: 'hugo' } });
+    });
+
+    it('takes info, data and overrides from the subs claim, and b64info for the connection', async () => {
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+      const c = client({
+        token: await connectionToken('ida', {
+          b64info: b64({ name: 'Ida' }),
+          subs: {
+            'room:ida': { data: { welcome: true }, b64info: b64({ seat: 7 }) },
+            'room:quiet': { override: { presence: { value: false } } },
+          },
+        }),
+      });
+      const subscribed = collect<any>(c, 'subscribed', 2);
+      c.connect();
+      const byChannel = Object.fromEntries((await subscribed).map((ctx) => [ctx.channel, ctx]));
+      expect(byChannel['room:ida'].data).toEqual({ welcome: true });
+      const presence = await manager.presence('room:ida');
+      expect(Object.values(presence)).toEqual([expect.objectContaining({ user: 'ida', conn_info: { name: 'Ida' }, chan_info: { seat: 7 } })]);
+      expect(await manager.presence('room:quiet')).toEqual({});
+      const got = once<any>(c, 'publication');
+      await c.publish('room:ida', { text: 'mine' });
+      expect((await got).info).toMatchObject({ user: 'ida', connInfo: { name: 'Ida' }, chanInfo: { seat: 7 } });
+    });
+
+    it('recovers the publications of a server-side subscription missed while reconnecting', async () => {
+      const c = client({ token: await connectionToken('jack', { channels: ['feed:jack'] }) });
+      const first = once<any>(c, 'subscribed');
+      c.connect();
+      await first;
+      await manager.publish('feed:jack', { n: 0 });
+      await once(c, 'publication');
+
+      const received: number[] = [];
+      c.on('publication', (ctx: any) => received.push(ctx.data.n));
+      const resubscribed = once<any>(c, 'subscribed');
+      c.once('connecting', () => {
+        for (let n = 1; n <= 3; n++) void manager.publish('feed:jack', { n });
+      });
+      await manager.disconnect('jack', { code: 3011, reason: 'force reconnect' });
+      const ctx = await resubscribed;
+      expect(ctx).toMatchObject({ channel: 'feed:jack', wasRecovering: true, recovered: true });
+      await sleep(50);
+      expect(received).toEqual([1, 2, 3]);
+    });
+  });
+});

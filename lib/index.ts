@@ -9,7 +9,7 @@ export type {
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
-export { StreamingOptionsError } from './options/resolve-options.js';
+export { StreamingOptionsError } from './options/streaming-options-error.js';
 
 export { StreamingManager } from './manager/streaming-manager.js';
 export type { DisconnectOptions, HistoryReadOptions, NodeStats, PublishOptions } from './manager/streaming-manager.js';
@@ -49,3 +49,12 @@ export type { HandlerExtra } from './handlers/handler-args.js';
 export { DisconnectCode, ErrorCode, UnsubscribeCode } from './protocol/codes.js';
 export { DisconnectError, StreamingError } from './protocol/protocol-error.js';
 export type { Publication, StreamPosition, WireClientInfo } from './protocol/frames.js';
+
+export { Permission } from './permissions/permission.enum.js';
+export { PermissionChecker } from './permissions/permission-checker.js';
+export type { PermissionContext, PermissionSubject } from './permissions/permission-checker.js';
+export type { ChannelRule, PermissionsOptions } from './permissions/channel-rule.interface.js';
+export { Presets } from './permissions/presets.js';
+export type { PresetName } from './permissions/presets.js';
+export { ChannelGuard } from './permissions/channel.guard.js';
+export { Public, RequirePermissions, Roles } from './permissions/permission.decorators.js';

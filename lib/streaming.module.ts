@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { createBackend } from './backends/create-backend.js';
+import { ChannelResolver } from './engine/channel-resolver.js';
 import { Node } from './engine/node.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import { StreamingManager } from './manager/streaming-manager.js';
-import { resolveOptions } from './options/resolve-options.js';
+import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve-options.js';
+import { PermissionChecker } from './permissions/permission-checker.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
 import { WebSocketTransport } from './transport/websocket.transport.js';
@@ -19,10 +21,16 @@ import { WebSocketTransport } from './transport/websocket.transport.js';
     { provide: AUTHENTICATOR, useClass: AuthenticatorHost },
     HandlerRegistry,
     { provide: HANDLER_HOOKS, useExisting: HandlerRegistry },
+    {
+      provide: ChannelResolver,
+      useFactory: (o: ResolvedStreamingOptions) => new ChannelResolver(o.channel, o.namespaces, o.maxChannelLength),
+      inject: [STREAMING_OPTIONS],
+    },
+    PermissionChecker,
     Node,
     WebSocketTransport,
     StreamingManager,
   ],
-  exports: [StreamingManager],
+  exports: [StreamingManager, PermissionChecker],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { StreamingModule } from '@streaming/nest';
+import { Permission, Presets, StreamingModule } from '@streaming/nest';
 import { ChatHandlers } from './chat.handlers.js';
 import { loadConfig, SAMPLE_CONFIG, type SampleConfig } from './config.js';
 import { DevTokenController } from './dev-token.controller.js';
@@ -14,18 +14,24 @@ export class AppModule {
           // Anonymous visitors may connect, and read public:* only.
           auth: { jwt: { secret: config.secret }, anonymous: true },
           namespaces: {
-            // Rooms: members see who is here, and a reconnecting tab recovers what it missed.
-            chat: {
-              presence: true,
-              joinLeave: true,
-              forcePushJoinLeave: true,
-              historySize: 100,
-              historyTtl: 3600,
-              forceRecovery: true,
-              allowPublishForSubscriber: true,
-            },
+            // Rooms: members see who is here, and a reconnecting tab recovers what it missed (a preset, one field changed).
+            chat: { preset: 'chat', historyTtl: 3600 },
+            // Private rooms: like chat, but subscribing takes a subscription token from the app.
+            team: { ...Presets.Chat, historyTtl: 3600, allowSubscribeForClient: false },
+            // Direct messages: `dm:#alice,bob` admits alice and bob only, and nothing without a `#`.
+            dm: { preset: 'chat', allowSubscribeForClient: false },
+            // `personal:#alice`: alice's inbox, which only the server writes.
+            personal: Presets.Personal,
             // Read by anyone; only the server publishes here.
-            public: { allowSubscribeForAnonymous: true },
+            public: Presets.Public,
+            // For admins only: see the rule below.
+            admin: { preset: 'chat' },
+          },
+          permissions: {
+            rules: [
+              // Nobody but a token with `roles: ["admin"]` reads or writes admin:*; anonymous clients never.
+              { pattern: 'admin:*', requireAuth: true, roles: { admin: Permission.All } },
+            ],
           },
         }),
       ],

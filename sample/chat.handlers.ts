@@ -1,12 +1,16 @@
 import { Injectable, UseGuards, ValidationPipe } from '@nestjs/common';
-import { ConnectedClient, MessageBody, OnPublish, OnRpc, StreamingHandlers, StreamingManager, type ClientInfo } from '@streaming/nest';
+import { Channel, ChannelGuard, ConnectedClient, MessageBody, OnPublish, OnRpc, Roles, StreamingHandlers, StreamingManager, type ClientInfo } from '@streaming/nest';
 import { IsString, Length } from 'class-validator';
-import { Roles, RolesGuard } from './roles.guard.js';
 
 export class TextDto {
   @IsString()
   @Length(1, 2000)
   text!: string;
+}
+
+// Built from scratch: the server, not the client, says who wrote it and when.
+function stamped(text: string, client: ClientInfo) {
+  return { data: { text, user: client.user, at: Date.now() } };
 }
 
 // A failed validation is a 400 BadRequestException, which reaches the client as error 107.
@@ -25,14 +29,29 @@ export class ChatHandlers {
   /** Every client publication in `chat:*` passes here; what it returns is what subscribers get. */
   @OnPublish('chat:*')
   chat(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
-    // Built from scratch: the server, not the client, says who wrote it and when.
-    return { data: { text, user: client.user, at: Date.now() } };
+    return stamped(text, client);
+  }
+
+  /** The private team rooms carry the same messages; only who may subscribe differs. */
+  @OnPublish('team:*')
+  team(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
+    return stamped(text, client);
+  }
+
+  /** Direct messages: the page of the other user learns of the conversation from its personal channel. */
+  @OnPublish('dm:*')
+  async dm(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo, @Channel() channel: string) {
+    const users = channel.slice(channel.indexOf('#') + 1).split(',');
+    for (const user of users.filter((u) => u !== '' && u !== client.user)) {
+      await this.streaming.publish(`personal:#${user}`, { type: 'dm', from: client.user, channel });
+    }
+    return stamped(text, client);
   }
 
   /** Admins (token with `roles: ["admin"]`) announce to everyone, anonymous readers included. */
   @OnRpc('announce')
-  @Roles(['admin'])
-  @UseGuards(RolesGuard)
+  @Roles('admin')
+  @UseGuards(ChannelGuard)
   async announce(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
     await this.streaming.publish('public:announcements', { text, user: client.user, at: Date.now() });
     return { ok: true };

@@ -1,9 +1,15 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { SAMPLE_CONFIG, type SampleConfig } from './config.js';
-import { signToken } from './tokens.js';
+import { signSubscriptionToken, signToken } from './tokens.js';
+
+function userName(user: string): string {
+  // Names go into user-limited channels (`dm:#alice,bob`), so `,` `#` and spaces cannot be part of them.
+  if (!/^[\w.-]{1,32}$/.test(user)) throw new BadRequestException('user must be 1 to 32 letters, digits, _ . or -');
+  return user;
+}
 
 /**
- * The web page's stand-in for a login: signs a token for whatever name it is asked for. Registered
+ * The web page's stand-in for a login: signs tokens for whatever name it is asked for. Registered
  * only in development (see SampleConfig.devTokens); a real app issues tokens after authenticating.
  */
 @Controller('dev')
@@ -12,8 +18,13 @@ export class DevTokenController {
 
   @Get('token')
   async token(@Query('user') user = ''): Promise<{ token: string }> {
-    const name = user.trim();
-    if (name.length < 1 || name.length > 64) throw new BadRequestException('user must have 1 to 64 characters');
-    return { token: await signToken(this.config.secret, name) };
+    return { token: await signToken(this.config.secret, userName(user)) };
+  }
+
+  /** Subscription tokens for the private `team:*` channels; a real app would check team membership here. */
+  @Get('sub-token')
+  async subToken(@Query('user') user = '', @Query('channel') channel = ''): Promise<{ token: string }> {
+    if (!/^team:[\w-]{1,64}$/.test(channel)) throw new BadRequestException('channel must be team:<name>');
+    return { token: await signSubscriptionToken(this.config.secret, userName(user), channel) };
   }
 }

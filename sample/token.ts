@@ -1,4 +1,4 @@
-/** `npm run sample:token -- <user> [--roles a,b] [--ttl seconds]`: prints a connection token. */
+/** `npm run sample:token -- <user> [--roles a,b] [--ttl seconds] [--channel c]`: prints a connection or subscription token. */
 import { configWarnings, loadConfig } from './config.js';
 import { tokenFromArgs } from './tokens.js';
 

@@ -1,5 +1,6 @@
 import type { StreamingModuleOptions } from '../lib/index.js';
-import { resolveOptions, StreamingOptionsError } from '../lib/options/resolve-options.js';
+import { resolveOptions } from '../lib/options/resolve-options.js';
+import { StreamingOptionsError } from '../lib/options/streaming-options-error.js';
 import { keyPair } from './support/tokens.js';
 
 describe('auth options', () => {

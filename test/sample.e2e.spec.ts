@@ -91,13 +91,58 @@ describe('sample chat app', () => {
     await expect(alice.rpc('announce', { text: 'me too' })).rejects.toMatchObject({ code: 103 });
   });
 
+  it('lets team:* subscribers in only with a subscription token for that channel and user', async () => {
+    const alice = await connected('alice');
+    const bob = await connected('bob');
+    const withoutToken = alice.newSubscription('team:core');
+    const refused = once<any>(withoutToken, 'unsubscribed');
+    withoutToken.subscribe();
+    expect((await refused).code).toBe(103);
+    alice.removeSubscription(withoutToken);
+
+    const tokenFor = (user: string, channel: string) => () => tokenFromArgs([user, '--channel', channel], config.secret);
+    const aliceTeam = alice.newSubscription('team:core', { getToken: tokenFor('alice', 'team:core') });
+    let ready = once(aliceTeam, 'subscribed');
+    aliceTeam.subscribe();
+    await ready;
+    const bobTeam = bob.newSubscription('team:core', { getToken: tokenFor('bob', 'team:core') });
+    ready = once(bobTeam, 'subscribed');
+    bobTeam.subscribe();
+    await ready;
+    const got = once<any>(bobTeam, 'publication');
+    await aliceTeam.publish({ text: 'standup in 5' });
+    expect((await got).data).toEqual({ text: 'standup in 5', user: 'alice', at: expect.any(Number) });
+
+    // A token is bound to its channel and its user: either mismatch is an invalid token (3500), as in Centrifugo.
+    for (const [channel, getToken] of [
+      ['team:ops', tokenFor('carol', 'team:core')],
+      ['team:core', tokenFor('alice', 'team:core')],
+    ] as const) {
+      const carol = await connected('carol');
+      const closed = once<any>(carol, 'disconnected');
+      carol.newSubscription(channel, { getToken }).subscribe();
+      expect((await closed).code).toBe(3500);
+    }
+  });
+
   it('refuses bad token script arguments', async () => {
     await expect(tokenFromArgs([], config.secret)).rejects.toThrow(/usage/);
     await expect(tokenFromArgs(['alice', '--ttl', '-5'], config.secret)).rejects.toThrow(/--ttl/);
+    await expect(tokenFromArgs(['alice', '--channel', 'team:a', '--roles', 'admin'], config.secret)).rejects.toThrow(/--roles/);
+    await expect(tokenFromArgs(['alice', '--channel', ''], config.secret)).rejects.toThrow(/--channel/);
+  });
+
+  it('prints subscription tokens that the server takes only for subscribing', async () => {
+    const subToken = await tokenFromArgs(['alice', '--channel', 'team:core'], config.secret);
+    const client = sdkClient(wsUrl, { token: subToken });
+    clients.push(client);
+    const closed = once<any>(client, 'disconnected');
+    client.connect();
+    expect(await closed).toMatchObject({ code: 3500 });
   });
 
   it('serves the page, the SDK bundle and development tokens', async () => {
-    expect(await (await fetch(`${base}/`)).text()).toContain('<ol id="messages">');
+    expect(await (await fetch(`${base}/`)).text()).toContain('<div id="messages">');
     const sdk = await fetch(`${base}/vendor/centrifuge.js`);
     expect(sdk.status).toBe(200);
     expect(await sdk.text()).toContain('globalThis.Centrifuge');
@@ -108,6 +153,9 @@ describe('sample chat app', () => {
     carol.connect();
     expect((await ready).client).toEqual(expect.any(String));
     expect((await fetch(`${base}/dev/token`)).status).toBe(400);
+    const sub = await fetch(`${base}/dev/sub-token?user=carol&channel=team:core`);
+    expect(sub.status).toBe(200);
+    expect((await fetch(`${base}/dev/sub-token?user=carol&channel=chat:general`)).status).toBe(400);
   });
 
   it('turns development tokens off once a real secret is set', async () => {

@@ -1,5 +1,5 @@
 import type { NamespaceOptions, ResolvedNamespaceOptions } from '../options/namespace-options.js';
-import { defaultNamespaceOptions } from '../options/namespace-options.js';
+import { withDefaults } from '../options/namespace-options.js';
 import { ErrorCode } from '../protocol/codes.js';
 import { StreamingError } from '../protocol/protocol-error.js';
 
@@ -22,10 +22,8 @@ export class ChannelResolver {
     namespaces: Record<string, NamespaceOptions> | undefined,
     private readonly maxChannelLength: number,
   ) {
-    this.topLevel = { ...defaultNamespaceOptions, ...topLevel };
-    for (const [name, ns] of Object.entries(namespaces ?? {})) {
-      this.namespaces.set(name, { ...defaultNamespaceOptions, ...ns });
-    }
+    this.topLevel = withDefaults(topLevel);
+    for (const [name, ns] of Object.entries(namespaces ?? {})) this.namespaces.set(name, withDefaults(ns));
   }
 
   resolve(channel: string): ResolvedChannel {

@@ -4,6 +4,7 @@ import type { Identity, ServerSubscription, SubscriptionGrant } from '../auth/au
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { historyEnabled } from '../options/namespace-options.js';
+import { Permission } from '../permissions/permission.enum.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, UnsubscribeCode } from '../protocol/codes.js';
 import type {
   Command,
@@ -342,8 +343,12 @@ export class ClientSession {
     if (req.token) {
       grant = await this.subscriptionGrant(req.token, channel, 'subscribe');
       chanInfo = grant.info;
-    } else if (this.user === '' ? !ns.allowSubscribeForAnonymous : !ns.allowSubscribeForClient) {
-      throw new StreamingError(ErrorCode.PermissionDenied);
+    }
+    const permissions = this.node.permissions.permissionsFor(this.identity, channel, { token: grant !== undefined });
+    if (!(permissions & Permission.Subscribe)) throw new StreamingError(ErrorCode.PermissionDenied);
+    const maxSubscribers = this.node.permissions.maxSubscribers(channel);
+    if (maxSubscribers > 0 && this.node.hub.localSubscribers(channel) >= maxSubscribers) {
+      throw StreamingError.of(ErrorCode.LimitExceeded, `channel has ${maxSubscribers} subscribers already`);
     }
     const hook = await this.node.hooks.onSubscribe({ client: this.info, channel, data: req.data });
     if (hook?.info !== undefined) chanInfo = hook.info;
@@ -354,7 +359,7 @@ export class ClientSession {
       channel,
       resolved,
       chanInfo,
-      joinLeave: ns.joinLeave && (ns.forcePushJoinLeave || req.join_leave === true),
+      joinLeave: ns.joinLeave && (ns.forcePushJoinLeave || req.join_leave === true) && (permissions & Permission.JoinLeave) !== 0,
       buffer: [],
       expireAt: grant?.expireAt,
     };
@@ -449,13 +454,11 @@ export class ClientSession {
 
   private async publish(req: PublishRequest): Promise<object> {
     const { channel } = req;
-    const { options: ns } = this.node.resolver.resolve(channel);
     const sub = this.subs.get(channel);
     const subscribed = sub !== undefined && sub.buffer === undefined;
-    const allowed =
-      (ns.allowPublishForClient || (ns.allowPublishForSubscriber && subscribed)) &&
-      (this.user !== '' || ns.allowPublishForAnonymous);
-    if (!allowed) throw new StreamingError(ErrorCode.PermissionDenied);
+    if (!this.node.permissions.can(this.identity, channel, Permission.Publish, { subscribed })) {
+      throw new StreamingError(ErrorCode.PermissionDenied);
+    }
     const hook = await this.node.hooks.onPublish({ client: this.info, channel, data: req.data });
     const publication: Publication = {
       data: hook && 'data' in hook && hook.data !== undefined ? hook.data : req.data,
@@ -466,29 +469,33 @@ export class ClientSession {
     return {};
   }
 
-  private subscribedChannel(channel: string, feature: 'presence' | 'history') {
+  /** The feature is on in the namespace (else 108) and the client may use it (else 103). */
+  private checkFeature(channel: string, feature: 'presence' | 'history') {
     const { options: ns } = this.node.resolver.resolve(channel);
     const enabled = feature === 'presence' ? ns.presence : historyEnabled(ns);
     if (!enabled) throw StreamingError.of(ErrorCode.NotAvailable, `${feature} is off in this namespace`);
-    const allowed = feature === 'presence' ? ns.allowPresenceForSubscriber : ns.allowHistoryForSubscriber;
     const sub = this.subs.get(channel);
-    if (!allowed || !sub || sub.buffer) throw new StreamingError(ErrorCode.PermissionDenied);
+    const subscribed = sub !== undefined && sub.buffer === undefined;
+    const permission = feature === 'presence' ? Permission.Presence : Permission.History;
+    if (!this.node.permissions.can(this.identity, channel, permission, { subscribed })) {
+      throw new StreamingError(ErrorCode.PermissionDenied);
+    }
     return ns;
   }
 
   private async presence(channel: string): Promise<object> {
-    this.subscribedChannel(channel, 'presence');
+    this.checkFeature(channel, 'presence');
     return { presence: await this.node.presence.get(channel) };
   }
 
   private async presenceStats(channel: string): Promise<object> {
-    this.subscribedChannel(channel, 'presence');
+    this.checkFeature(channel, 'presence');
     const stats = await this.node.presence.stats(channel);
     return { num_clients: stats.numClients, num_users: stats.numUsers };
   }
 
   private async history(req: HistoryRequest): Promise<object> {
-    const ns = this.subscribedChannel(req.channel, 'history');
+    const ns = this.checkFeature(req.channel, 'history');
     const since = req.since ? { offset: req.since.offset ?? 0, epoch: req.since.epoch ?? '' } : undefined;
     const page = await this.node.history.read(req.channel, {
       since,

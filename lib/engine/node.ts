@@ -13,6 +13,7 @@ import { DisconnectCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { JsonCodec } from '../protocol/json-codec.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OPTIONS } from '../streaming.constants.js';
+import { PermissionChecker } from '../permissions/permission-checker.js';
 import { ChannelResolver } from './channel-resolver.js';
 import { ClientSession } from './client-session.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
@@ -34,16 +35,15 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly codec: Codec = new JsonCodec();
   readonly scheduler = new FlushScheduler();
   readonly hub = new Hub<ClientSession>();
-  readonly resolver: ChannelResolver;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
     @Inject(BACKEND) private readonly backend: Backend,
     @Inject(AUTHENTICATOR) readonly authenticator: Authenticator,
     @Inject(HANDLER_HOOKS) readonly hooks: HandlerHooks,
-  ) {
-    this.resolver = new ChannelResolver(options.channel, options.namespaces, options.maxChannelLength);
-  }
+    readonly resolver: ChannelResolver,
+    readonly permissions: PermissionChecker,
+  ) {}
 
   get broker() {
     return this.backend.broker;

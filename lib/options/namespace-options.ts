@@ -1,5 +1,9 @@
+import { presetsByName, type PresetName } from '../permissions/presets.js';
+
 /** Per-namespace channel behaviour; names mirror Centrifugo's namespace options in camelCase. */
 export interface NamespaceOptions {
+  /** Start from a preset (`Presets`); the other fields here override it one by one. */
+  preset?: PresetName;
   /** Keep a presence set of the channel's subscribers. */
   presence?: boolean;
   /** Publish join/leave messages when clients subscribe and unsubscribe. */
@@ -30,9 +34,11 @@ export interface NamespaceOptions {
   allowPresenceForSubscriber?: boolean;
   /** Subscribers may ask history (when history is on). */
   allowHistoryForSubscriber?: boolean;
+  /** Subscribers per channel on this node; over it, subscribing answers 106. 0 is no limit. */
+  maxSubscribers?: number;
 }
 
-export type ResolvedNamespaceOptions = Required<NamespaceOptions>;
+export type ResolvedNamespaceOptions = Required<Omit<NamespaceOptions, 'preset'>>;
 
 export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
   presence: false,
@@ -50,8 +56,15 @@ export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
   allowPublishForAnonymous: false,
   allowPresenceForSubscriber: true,
   allowHistoryForSubscriber: true,
+  maxSubscribers: 0,
 };
 
 export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {
   return ns.historySize > 0 && ns.historyTtl > 0;
+}
+
+/** Defaults, then the preset, then the fields set explicitly (an `undefined` field keeps what is below it). */
+export function withDefaults({ preset, ...own }: NamespaceOptions = {}): ResolvedNamespaceOptions {
+  const explicit = Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined));
+  return { ...defaultNamespaceOptions, ...(preset ? presetsByName[preset] : {}), ...explicit };
 }

@@ -1,8 +1,12 @@
 import { hostname } from 'node:os';
 import { authenticatorProviderProblem } from '../auth/authenticator-provider.js';
 import { algorithmsOfPublicKey, EC_ALGORITHMS, HMAC_ALGORITHMS, importPublicKey, RSA_ALGORITHMS } from '../auth/jwt-algorithms.js';
-import type { NamespaceOptions } from './namespace-options.js';
-import { defaultNamespaceOptions } from './namespace-options.js';
+import type { ChannelRule } from '../permissions/channel-rule.interface.js';
+import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
+import { presetsByName } from '../permissions/presets.js';
+import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
+import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
+import { StreamingOptionsError } from './streaming-options-error.js';
 import type { AuthOptions, StreamingModuleOptions } from './streaming-options.interface.js';
 
 export type ResolvedAuthOptions = AuthOptions & Required<Pick<AuthOptions, 'expiredCloseDelay' | 'expiredSubCloseDelay'>>;
@@ -12,17 +16,10 @@ export interface ResolvedStreamingOptions {
   auth: ResolvedAuthOptions;
   channel: NamespaceOptions;
   namespaces: Record<string, NamespaceOptions>;
+  permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   maxChannelLength: number;
   nodeName: string;
-}
-
-/** Thrown at start-up for options that cannot work; the message names the field. */
-export class StreamingOptionsError extends Error {
-  constructor(field: string, problem: string) {
-    super(`StreamingModule options: ${field} ${problem}`);
-    this.name = 'StreamingOptionsError';
-  }
 }
 
 const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -41,15 +38,23 @@ function checkNumber(field: string, value: unknown, min: number): void {
 function checkNamespace(field: string, ns: unknown): void {
   if (!isRecord(ns)) throw new StreamingOptionsError(field, 'must be an object');
   for (const [key, value] of Object.entries(ns)) {
-    const expected = defaultNamespaceOptions[key as keyof NamespaceOptions];
+    if (value === undefined) continue;
+    if (key === 'preset') {
+      if (!Object.hasOwn(presetsByName, value as string)) {
+        const names = Object.keys(presetsByName).join(', ');
+        throw new StreamingOptionsError(`${field}.preset`, `must be one of ${names}, got ${JSON.stringify(value)}`);
+      }
+      continue;
+    }
+    const expected = defaultNamespaceOptions[key as keyof ResolvedNamespaceOptions];
     if (expected === undefined) throw new StreamingOptionsError(`${field}.${key}`, 'is not a namespace option');
     if (typeof value !== typeof expected) {
       throw new StreamingOptionsError(`${field}.${key}`, `must be a ${typeof expected}, got ${JSON.stringify(value)}`);
     }
     if (typeof value === 'number') checkNumber(`${field}.${key}`, value, 0);
   }
-  const { historySize, historyTtl, forceRecovery } = ns as NamespaceOptions;
-  if (forceRecovery && !((historySize ?? 0) > 0 && (historyTtl ?? 0) > 0)) {
+  const { historySize, historyTtl, forceRecovery } = withDefaults(ns as NamespaceOptions);
+  if (forceRecovery && !(historySize > 0 && historyTtl > 0)) {
     throw new StreamingOptionsError(`${field}.forceRecovery`, 'needs historySize and historyTtl above 0');
   }
 }
@@ -139,6 +144,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     if (!NAMESPACE_NAME.test(name)) throw new StreamingOptionsError(`namespaces.${name}`, 'is not a valid namespace name');
     checkNamespace(`namespaces.${name}`, ns);
   }
+  const permissions = checkPermissionsOptions(options.permissions);
   const ws = options.websocket ?? {};
   const websocket = {
     path: ws.path ?? '/connection/websocket',
@@ -161,6 +167,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     auth,
     channel: options.channel ?? {},
     namespaces: options.namespaces ?? {},
+    permissions,
     websocket,
     maxChannelLength,
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,

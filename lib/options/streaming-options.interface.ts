@@ -1,6 +1,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
+import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
 import type { NamespaceOptions } from './namespace-options.js';
 
 export interface MemoryBackendOptions {
@@ -59,6 +60,8 @@ export interface StreamingModuleOptions {
   channel?: NamespaceOptions;
   /** Namespaces by name: the part of a channel name before the first `:`. */
   namespaces?: Record<string, NamespaceOptions>;
+  /** Channel rules with roles and per-user overrides; see `PermissionChecker` for the order they apply in. */
+  permissions?: PermissionsOptions;
   websocket?: WebSocketOptions;
   /** Longest channel name accepted. Default 255. */
   maxChannelLength?: number;

@@ -1,0 +1,258 @@
+import { Injectable, UseGuards } from '@nestjs/common';
+import type { Centrifuge, Subscription } from 'centrifuge';
+import {
+  Channel,
+  ChannelGuard,
+  ConnectedClient,
+  MessageBody,
+  OnPublish,
+  OnRpc,
+  OnSubscribe,
+  Permission,
+  Public,
+  RequirePermissions,
+  Roles,
+  StreamingHandlers,
+  StreamingManager,
+  type ClientInfo,
+  type StreamingModuleOptions,
+} from '../lib/index.js';
+import { startApp, type TestApp } from './support/app.js';
+import { once, sdkClient } from './support/centrifuge-client.js';
+import { connectionToken, TEST_SECRET } from './support/tokens.js';
+
+const { Subscribe, Publish, ReadOnly, Standard, All } = Permission;
+
+const options: StreamingModuleOptions = {
+  auth: { jwt: { secret: TEST_SECRET }, anonymous: true },
+  namespaces: {
+    chat: { preset: 'chat' },
+    dm: { preset: 'chat', allowSubscribeForClient: false },
+    lobby: { presence: true, joinLeave: true, forcePushJoinLeave: true },
+    room: { maxSubscribers: 2 },
+    vip: {},
+    news: { historySize: 10, historyTtl: 60 },
+  },
+  permissions: {
+    rules: [
+      { pattern: 'chat:*', permissions: Standard, allowAnonymous: Subscribe },
+      { pattern: 'chat:announcements', permissions: ReadOnly, roles: { staff: Publish } },
+      { pattern: 'news:*', permissions: ReadOnly, deny: Publish, requireAuth: true },
+      // Subscribers here do not get join/leave pushes, moderators (All) do.
+      { pattern: 'lobby:*', permissions: Subscribe | Publish, roles: { mod: All } },
+      { pattern: 'vip:*', permissions: ReadOnly, roles: { vip: Standard } },
+    ],
+  },
+};
+
+/** Handlers behind ChannelGuard and its decorators. */
+@StreamingHandlers()
+@UseGuards(ChannelGuard)
+@Injectable()
+class GuardedHandlers {
+  @OnRpc('whoami')
+  whoami(@ConnectedClient() client: ClientInfo) {
+    return { user: client.user };
+  }
+
+  @OnRpc('ping')
+  @Public()
+  ping() {
+    return { pong: true };
+  }
+
+  @OnRpc('purge')
+  @Roles('admin', 'ops')
+  purge() {
+    return { purged: true };
+  }
+
+  /** Subscribing to vip:* takes Publish there, which only the vip role has. */
+  @OnSubscribe('vip:*')
+  @RequirePermissions(Permission.Publish)
+  vip(@Channel() channel: string) {
+    return { data: { welcome: channel } };
+  }
+
+  @OnRpc('misused')
+  @RequirePermissions(Permission.Publish)
+  misused(@MessageBody() data: unknown) {
+    return data;
+  }
+}
+
+/** Not guarded at class level: the guard on one method only. */
+@StreamingHandlers()
+@Injectable()
+class ChatHandlers {
+  @OnPublish('chat:*')
+  chat(@MessageBody() data: unknown) {
+    return { data };
+  }
+}
+
+describe('permissions with the centrifuge SDK', () => {
+  let server: TestApp;
+  let manager: StreamingManager;
+  const clients: Centrifuge[] = [];
+
+  async function connect(user?: string, roles?: string[]): Promise<Centrifuge> {
+    const token = user === undefined ? undefined : await connectionToken(user, roles ? { roles } : {});
+    const c = sdkClient(server.wsUrl, token ? { token } : {});
+    clients.push(c);
+    const ready = once(c, 'connected');
+    c.connect();
+    await ready;
+    return c;
+  }
+
+  async function subscribed(c: Centrifuge, channel: string): Promise<Subscription> {
+    const sub = c.newSubscription(channel);
+    const ready = once(sub, 'subscribed');
+    sub.subscribe();
+    await ready;
+    return sub;
+  }
+
+  /** Subscribes and expects a refusal; the SDK reports a permanent one as `unsubscribed` with the code. */
+  async function refused(c: Centrifuge, channel: string): Promise<number> {
+    const sub = c.newSubscription(channel);
+    const done = once<any>(sub, 'unsubscribed');
+    sub.subscribe();
+    const { code } = await done;
+    c.removeSubscription(sub);
+    return code;
+  }
+
+  beforeAll(async () => {
+    server = await startApp(options, [GuardedHandlers, ChatHandlers]);
+    manager = server.app.get(StreamingManager);
+  });
+
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.disconnect();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('applies the most specific rule: publish in chat:*, read-only announcements except for staff', async () => {
+    const alice = await connect('alice');
+    const staff = await connect('sam', ['staff']);
+    const general = await subscribed(alice, 'chat:general');
+    const got = once<any>(general, 'publication');
+    await general.publish({ text: 'hi' });
+    expect((await got).data).toEqual({ text: 'hi' });
+
+    const news = await subscribed(alice, 'chat:announcements');
+    await expect(news.publish({ text: 'me too' })).rejects.toMatchObject({ code: 103 });
+    // Reading stays allowed.
+    expect((await news.history({ limit: 1 })).publications).toEqual([]);
+    const staffNews = await subscribed(staff, 'chat:announcements');
+    const announced = once<any>(news, 'publication');
+    await staffNews.publish({ text: 'release today' });
+    expect((await announced).data).toEqual({ text: 'release today' });
+  });
+
+  it('gives anonymous clients allowAnonymous only, and nothing where a rule requires auth', async () => {
+    const anon = await connect();
+    const general = await subscribed(anon, 'chat:general');
+    await expect(general.publish({ text: 'anon' })).rejects.toMatchObject({ code: 103 });
+    expect(await refused(anon, 'news:today')).toBe(103);
+    await expect(anon.rpc('whoami', {})).rejects.toMatchObject({ code: 103 });
+    expect((await anon.rpc('ping', {})).data).toEqual({ pong: true });
+  });
+
+  it('lets explicit denial beat the grant and leaves the server free to publish', async () => {
+    const alice = await connect('alice');
+    const news = await subscribed(alice, 'news:today');
+    await expect(news.publish({ text: 'x' })).rejects.toMatchObject({ code: 103 });
+    const got = once<any>(news, 'publication');
+    await manager.publish('news:today', { headline: 'server news' });
+    expect((await got).data).toEqual({ headline: 'server news' });
+  });
+
+  it('keeps dm:#alice,bob to alice and bob: others can neither subscribe, publish, nor read presence or history', async () => {
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    const carol = await connect('carol');
+    const aliceDm = await subscribed(alice, 'dm:#alice,bob');
+    const bobDm = await subscribed(bob, 'dm:#alice,bob');
+    const got = once<any>(bobDm, 'publication');
+    await aliceDm.publish({ text: 'secret' });
+    expect((await got).data).toEqual({ text: 'secret' });
+
+    expect(await refused(carol, 'dm:#alice,bob')).toBe(103);
+    await expect(carol.publish('dm:#alice,bob', { text: 'spam' })).rejects.toMatchObject({ code: 103 });
+    await expect(carol.presence('dm:#alice,bob')).rejects.toMatchObject({ code: 103 });
+    await expect(carol.history('dm:#alice,bob', { limit: 10 })).rejects.toMatchObject({ code: 103 });
+    // Without a # the namespace admits nobody.
+    expect(await refused(alice, 'dm:alice-bob')).toBe(103);
+    expect((await aliceDm.history({ limit: 10 })).publications.map((p) => p.data)).toEqual([{ text: 'secret' }]);
+  });
+
+  it('answers 106 over maxSubscribers, and admits again once someone leaves', async () => {
+    const [a, b, c] = await Promise.all([connect('a'), connect('b'), connect('c')]);
+    await subscribed(a, 'room:small');
+    const second = await subscribed(b, 'room:small');
+    expect(await refused(c, 'room:small')).toBe(106);
+    const left = once(second, 'unsubscribed');
+    second.unsubscribe();
+    await left;
+    await subscribed(c, 'room:small');
+  });
+
+  it('sends join/leave only to subscribers holding JoinLeave', async () => {
+    const plain = await connect('plain');
+    const mod = await connect('mo', ['mod']);
+    const plainSub = await subscribed(plain, 'lobby:main');
+    const modSub = await subscribed(mod, 'lobby:main');
+    const plainJoins: unknown[] = [];
+    plainSub.on('join', (ctx) => plainJoins.push(ctx));
+    const joined = new Promise<void>((resolve) => modSub.on('join', (ctx) => ctx.info.user === 'newcomer' && resolve()));
+    const newcomer = await connect('newcomer');
+    await subscribed(newcomer, 'lobby:main');
+    await joined;
+    // The publication goes out after the join, on the same path: once it arrived, a join would have too.
+    const marker = once(plainSub, 'publication');
+    await manager.publish('lobby:main', { marker: true });
+    await marker;
+    expect(plainJoins).toEqual([]);
+  });
+
+  describe('ChannelGuard', () => {
+    it('refuses anonymous clients unless @Public, with 103 and the connection kept', async () => {
+      const anon = await connect();
+      await expect(anon.rpc('whoami', {})).rejects.toMatchObject({ code: 103 });
+      expect((await anon.rpc('ping', {})).data).toEqual({ pong: true });
+      const alice = await connect('alice');
+      expect((await alice.rpc('whoami', {})).data).toEqual({ user: 'alice' });
+    });
+
+    it('wants one of the @Roles', async () => {
+      const alice = await connect('alice', ['viewer']);
+      await expect(alice.rpc('purge', {})).rejects.toMatchObject({ code: 103 });
+      const ops = await connect('olga', ['ops']);
+      expect((await ops.rpc('purge', {})).data).toEqual({ purged: true });
+    });
+
+    it('checks @RequirePermissions in the event channel', async () => {
+      const alice = await connect('alice');
+      expect(await refused(alice, 'vip:lounge')).toBe(103);
+      // Still connected, and other commands work.
+      expect((await alice.rpc('whoami', {})).data).toEqual({ user: 'alice' });
+      const vip = await connect('vic', ['vip']);
+      const sub = vip.newSubscription('vip:lounge');
+      const ready = once<any>(sub, 'subscribed');
+      sub.subscribe();
+      expect((await ready).data).toEqual({ welcome: 'vip:lounge' });
+    });
+
+    it('fails @RequirePermissions without a channel as a server error, not as a permission', async () => {
+      const alice = await connect('alice');
+      await expect(alice.rpc('misused', {})).rejects.toMatchObject({ code: 100 });
+      expect((await alice.rpc('whoami', {})).data).toEqual({ user: 'alice' });
+    });
+  });
+});

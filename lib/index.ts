@@ -4,6 +4,7 @@ export type {
   AuthOptions,
   BackendOptions,
   JwtOptions,
+  LimitsOptions,
   MemoryBackendOptions,
   StreamingModuleOptions,
   WebSocketOptions,

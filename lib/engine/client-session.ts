@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Identity, ServerSubscription, SubscriptionGrant } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
+import { CommandLimiter } from '../limits/command-limiter.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, UnsubscribeCode } from '../protocol/codes.js';
@@ -74,6 +75,7 @@ export class ClientSession {
   private pongTimer?: NodeJS.Timeout;
   private readonly connectionExpiry = new ExpiryTimer();
   private awaitingPong = false;
+  private readonly limiter?: CommandLimiter;
 
   constructor(
     private readonly node: Node,
@@ -87,6 +89,8 @@ export class ClientSession {
       node.options.websocket.maxQueueSize,
       () => this.disconnect(DisconnectCode.Slow),
     );
+    const { limits } = node.options;
+    if (limits.commandsPerSecond > 0) this.limiter = new CommandLimiter(limits);
   }
 
   get user(): string {
@@ -121,12 +125,34 @@ export class ClientSession {
       return;
     }
     for (const command of commands) {
+      // Pongs answer our own pings: refusing them would end in a 3012 the client did not earn.
+      if (this.limiter && command.method !== 'pong') {
+        const verdict = this.limiter.admit();
+        if (verdict === 'disconnect') {
+          this.disconnect(DisconnectCode.TooManyRequests, 'kept sending commands after being refused');
+          return;
+        }
+        if (verdict === 'refuse') {
+          this.refuseCommand(command);
+          continue;
+        }
+      }
       if (++this.pendingCommands > this.node.options.websocket.maxPendingCommands) {
         this.disconnect(DisconnectCode.TooManyRequests, 'too many commands waiting');
         return;
       }
       this.commandChain = this.commandChain.then(() => this.handleCommand(command));
     }
+  }
+
+  /** Over the command rate: error 111 (temporary, so the SDK retries), logged once per burst. */
+  private refuseCommand(command: Command): void {
+    if (this.limiter!.firstRefusal) {
+      this.node.logger.warn(`${this.describe()}: over ${this.node.options.limits.commandsPerSecond} commands/s, refusing with 111`);
+    }
+    if (command.id === 0) return;
+    const { code, message } = new StreamingError(ErrorCode.TooManyRequests);
+    this.reply({ id: command.id, error: { code, message, temporary: true } });
   }
 
   /** The transport closed without us asking. */
@@ -256,9 +282,18 @@ export class ClientSession {
     }
     // Checked before connecting, so an unknown channel refuses the connect (102, as Centrifugo).
     const serverSubs = this.serverSubscriptions(identity.subscriptions);
+    const { maxChannelsPerConnection } = this.node.options.limits;
+    if (maxChannelsPerConnection > 0 && serverSubs.length > maxChannelsPerConnection) {
+      throw DisconnectError.of(DisconnectCode.ChannelLimit, `token names ${serverSubs.length} server-side channels`);
+    }
     this.identity = identity;
     const hook = await this.node.hooks.onConnect({ client: this.info, data: req.data });
     if (this.isClosed()) return undefined;
+    // Checked and counted in one synchronous step, so concurrent connects of a user cannot both slip in.
+    const { maxConnectionsPerUser } = this.node.options.limits;
+    if (maxConnectionsPerUser > 0 && this.user !== '' && (this.node.hub.sessionsOf(this.user)?.size ?? 0) >= maxConnectionsPerUser) {
+      throw DisconnectError.of(DisconnectCode.ConnectionLimit, `user has ${maxConnectionsPerUser} connections on this node`);
+    }
     this.state = 'connected';
     this.node.hub.addClient(this);
     const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
@@ -337,6 +372,10 @@ export class ClientSession {
     const { channel } = req;
     const resolved = this.node.resolver.resolve(channel);
     if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
+    const { maxChannelsPerConnection } = this.node.options.limits;
+    if (maxChannelsPerConnection > 0 && this.subs.size >= maxChannelsPerConnection) {
+      throw StreamingError.of(ErrorCode.LimitExceeded, `already in ${maxChannelsPerConnection} channels`);
+    }
     const ns = resolved.options;
     let chanInfo: unknown;
     let grant: SubscriptionGrant | undefined;

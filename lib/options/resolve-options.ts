@@ -7,7 +7,7 @@ import { presetsByName } from '../permissions/presets.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
-import type { AuthOptions, StreamingModuleOptions } from './streaming-options.interface.js';
+import type { AuthOptions, LimitsOptions, StreamingModuleOptions } from './streaming-options.interface.js';
 
 export type ResolvedAuthOptions = AuthOptions & Required<Pick<AuthOptions, 'expiredCloseDelay' | 'expiredSubCloseDelay'>>;
 
@@ -18,6 +18,7 @@ export interface ResolvedStreamingOptions {
   namespaces: Record<string, NamespaceOptions>;
   permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
+  limits: Required<LimitsOptions>;
   maxChannelLength: number;
   nodeName: string;
 }
@@ -130,6 +131,32 @@ function resolveAuth(value: AuthOptions | undefined): ResolvedAuthOptions {
   return resolved;
 }
 
+const defaultLimits: Required<LimitsOptions> = {
+  maxConnectionsPerUser: 0,
+  maxConnections: 0,
+  maxChannelsPerConnection: 128,
+  commandsPerSecond: 100,
+  commandBurst: 200,
+  maxRefusedCommands: 50,
+};
+
+function resolveLimits(value: LimitsOptions | undefined): Required<LimitsOptions> {
+  if (value !== undefined && !isRecord(value as unknown)) throw new StreamingOptionsError('limits', 'must be an object');
+  for (const key of Object.keys(value ?? {})) {
+    if (!Object.hasOwn(defaultLimits, key)) throw new StreamingOptionsError(`limits.${key}`, 'is not a limits option');
+  }
+  const limits = { ...defaultLimits, ...value };
+  for (const [key, limit] of Object.entries(limits)) {
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new StreamingOptionsError(`limits.${key}`, `must be a whole number >= 0, got ${JSON.stringify(limit)}`);
+    }
+  }
+  if (limits.commandsPerSecond > 0 && limits.commandBurst < 1) {
+    throw new StreamingOptionsError('limits.commandBurst', 'must be at least 1 when commandsPerSecond is set');
+  }
+  return limits;
+}
+
 /** Validates module options and fills in defaults. */
 export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedStreamingOptions {
   if (!isRecord(options as unknown)) throw new StreamingOptionsError('options', 'must be an object');
@@ -160,6 +187,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.maxPendingCommands', websocket.maxPendingCommands, 1);
   checkNumber('websocket.pingInterval', websocket.pingInterval, 0);
   checkNumber('websocket.pongTimeout', websocket.pongTimeout, 0.01);
+  const limits = resolveLimits(options.limits);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);
   return {
@@ -169,6 +197,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     namespaces: options.namespaces ?? {},
     permissions,
     websocket,
+    limits,
     maxChannelLength,
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
   };

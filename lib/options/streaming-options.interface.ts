@@ -52,6 +52,21 @@ export interface WebSocketOptions {
   pongTimeout?: number;
 }
 
+export interface LimitsOptions {
+  /** Connections one user may hold on this node; one more is disconnected with 3504. Anonymous ones are not counted. 0: no limit. Default 0. */
+  maxConnectionsPerUser?: number;
+  /** WebSocket connections this node accepts; the upgrade of one more gets HTTP 503 and the SDK retries with backoff. 0: no limit. Default 0. */
+  maxConnections?: number;
+  /** Channels one connection may be subscribed to: a subscribe beyond answers 106; more server-side subscriptions disconnect with 3505. 0: no limit. Default 128. */
+  maxChannelsPerConnection?: number;
+  /** Commands per second one connection may send on average; each one over answers 111. 0: no limit. Default 100. */
+  commandsPerSecond?: number;
+  /** Commands one connection may send at once, above the average. Default 200. */
+  commandBurst?: number;
+  /** Refused commands within 10 seconds after which the connection is closed with 3013. Default 50. */
+  maxRefusedCommands?: number;
+}
+
 export interface StreamingModuleOptions {
   /** Where state and fan-out live. Default `{ type: 'memory' }`. */
   backend?: BackendOptions;
@@ -63,6 +78,8 @@ export interface StreamingModuleOptions {
   /** Channel rules with roles and per-user overrides; see `PermissionChecker` for the order they apply in. */
   permissions?: PermissionsOptions;
   websocket?: WebSocketOptions;
+  /** Per-node limits on connections, subscriptions and command rates. */
+  limits?: LimitsOptions;
   /** Longest channel name accepted. Default 255. */
   maxChannelLength?: number;
   /** Node name reported in `info` and the connect reply. Default: host name and pid. */

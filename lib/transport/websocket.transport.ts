@@ -23,6 +23,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('Streaming');
   private wss?: WebSocketServer;
   private server?: Server;
+  private limitLoggedAt = 0;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -61,8 +62,24 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       if (this.server!.listenerCount('upgrade') === 1) socket.destroy();
       return;
     }
+    const { maxConnections } = this.options.limits;
+    if (maxConnections > 0 && this.wss!.clients.size >= maxConnections) {
+      this.refuseOverLimit(socket, maxConnections);
+      return;
+    }
     this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   };
+
+  /** 503 before the upgrade, as Centrifugo: the SDK sees a failed transport and retries with backoff. */
+  private refuseOverLimit(socket: Duplex, limit: number): void {
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const now = Date.now();
+    // One line per 10 s: a herd of reconnecting clients would otherwise flood the log.
+    if (now - this.limitLoggedAt > 10_000) {
+      this.limitLoggedAt = now;
+      this.logger.warn(`node connection limit (${limit}) reached: refusing WebSocket upgrades with 503`);
+    }
+  }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const session = this.node.createSession(new WebSocketConnection(ws), req.headers);

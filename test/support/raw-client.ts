@@ -5,6 +5,7 @@ export class RawClient {
   readonly messages: any[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: Array<() => void> = [];
+  private isClosed = false;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -13,7 +14,13 @@ export class RawClient {
       }
       for (const w of this.waiters.splice(0)) w();
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        this.isClosed = true;
+        for (const w of this.waiters.splice(0)) w();
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
   }
 
   static async open(url: string): Promise<RawClient> {
@@ -39,6 +46,7 @@ export class RawClient {
     for (;;) {
       const found = this.messages.find((m) => m.id === id);
       if (found) return found;
+      if (this.isClosed) throw new Error(`socket closed without a reply to command ${id}`);
       if (Date.now() > deadline) throw new Error(`no reply to command ${id}; got ${JSON.stringify(this.messages)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
@@ -53,6 +61,7 @@ export class RawClient {
     for (;;) {
       const found = this.messages.find(predicate);
       if (found) return found;
+      if (this.isClosed) throw new Error('socket closed without a matching message');
       if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.messages)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);

@@ -1,0 +1,163 @@
+import type { Centrifuge } from 'centrifuge';
+import WebSocket from 'ws';
+import type { StreamingModuleOptions } from '../lib/index.js';
+import { resolveOptions } from '../lib/options/resolve-options.js';
+import { startApp, type TestApp } from './support/app.js';
+import { once, sdkClient } from './support/centrifuge-client.js';
+import { RawClient } from './support/raw-client.js';
+import { connectionToken, TEST_SECRET } from './support/tokens.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Per-node limits, each with the code the protocol gives it. */
+describe('limits', () => {
+  const clients: Centrifuge[] = [];
+  const raws: RawClient[] = [];
+
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.disconnect();
+    for (const r of raws.splice(0)) r.close();
+  });
+
+  async function withApp(options: StreamingModuleOptions, run: (server: TestApp) => Promise<void>): Promise<void> {
+    const server = await startApp({ auth: { jwt: { secret: TEST_SECRET }, anonymous: true }, ...options });
+    try {
+      await run(server);
+    } finally {
+      for (const c of clients.splice(0)) c.disconnect();
+      await server.close();
+    }
+  }
+
+  function client(server: TestApp, token?: string): Centrifuge {
+    const c = sdkClient(server.wsUrl, token ? { token } : {});
+    clients.push(c);
+    return c;
+  }
+
+  /** Connects and resolves with `connected`, or with the disconnect code. */
+  async function outcome(c: Centrifuge): Promise<'connected' | number> {
+    const result = new Promise<'connected' | number>((resolve) => {
+      c.once('connected', () => resolve('connected'));
+      c.once('disconnected', (ctx) => resolve(ctx.code));
+    });
+    c.connect();
+    return result;
+  }
+
+  it('disconnects a user over maxConnectionsPerUser with 3504, counts anonymous clients apart, and frees a slot on close', () =>
+    withApp({ limits: { maxConnectionsPerUser: 2 } }, async (server) => {
+      const token = await connectionToken('alice');
+      const first = client(server, token);
+      expect(await outcome(first)).toBe('connected');
+      expect(await outcome(client(server, token))).toBe('connected');
+      expect(await outcome(client(server, token))).toBe(3504);
+      expect(await outcome(client(server, await connectionToken('bob')))).toBe('connected');
+      for (let i = 0; i < 3; i++) expect(await outcome(client(server))).toBe('connected');
+
+      // Refused connects (expired token) never take a slot; a closed connection gives its slot back.
+      const expired = await RawClient.open(server.wsUrl);
+      raws.push(expired);
+      expired.command({ id: 1, connect: { token: await connectionToken('alice', {}, -10) } });
+      expect((await expired.reply(1)).error.code).toBe(109);
+      const gone = once(first, 'disconnected');
+      first.disconnect();
+      await gone;
+      await sleep(50);
+      expect(await outcome(client(server, token))).toBe('connected');
+    }));
+
+  it('answers upgrades over maxConnections with HTTP 503, and accepts again once one closes', () =>
+    withApp({ limits: { maxConnections: 2 } }, async (server) => {
+      const a = await RawClient.open(server.wsUrl);
+      const b = await RawClient.open(server.wsUrl);
+      raws.push(a, b);
+      const status = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(server.wsUrl);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => reject(new Error('a third connection was accepted')));
+        ws.on('error', () => undefined);
+      });
+      expect(status).toBe(503);
+      a.close();
+      await a.closed;
+      await sleep(50);
+      const c = await RawClient.open(server.wsUrl);
+      raws.push(c);
+      c.command({ id: 1, connect: {} });
+      expect((await c.reply(1)).connect).toBeDefined();
+    }));
+
+  it('answers a subscribe over maxChannelsPerConnection with 106 and disconnects a token naming too many channels with 3505', () =>
+    withApp({ limits: { maxChannelsPerConnection: 2 }, namespaces: { chat: {} } }, async (server) => {
+      const c = client(server, await connectionToken('alice'));
+      expect(await outcome(c)).toBe('connected');
+      const subs = ['chat:a', 'chat:b'].map((channel) => c.newSubscription(channel));
+      await Promise.all(
+        subs.map((sub) => {
+          const ready = once(sub, 'subscribed');
+          sub.subscribe();
+          return ready;
+        }),
+      );
+      const third = c.newSubscription('chat:c');
+      const refused = once<any>(third, 'unsubscribed');
+      third.subscribe();
+      expect((await refused).code).toBe(106);
+      const left = once(subs[0]!, 'unsubscribed');
+      subs[0]!.unsubscribe();
+      await left;
+      const ready = once(third, 'subscribed');
+      third.subscribe();
+      await ready;
+
+      const many = client(server, await connectionToken('bob', { channels: ['chat:a', 'chat:b', 'chat:c'] }));
+      expect(await outcome(many)).toBe(3505);
+    }));
+
+  it('answers commands over the rate with 111, admits again after a pause, and closes a client that keeps going with 3013', () =>
+    withApp({ limits: { commandsPerSecond: 5, commandBurst: 5, maxRefusedCommands: 3 } }, async (server) => {
+      const c = await RawClient.open(server.wsUrl);
+      raws.push(c);
+      const rpc = (id: number) => JSON.stringify({ id, rpc: { method: 'nothing' } });
+      c.send([JSON.stringify({ id: 1, connect: {} }), ...[2, 3, 4, 5, 6, 7, 8].map(rpc)].join('\n'));
+      expect((await c.reply(1)).connect).toBeDefined();
+      for (const id of [2, 3, 4, 5]) expect((await c.reply(id)).error.code).toBe(104);
+      for (const id of [6, 7, 8]) expect((await c.reply(id)).error).toEqual({ code: 111, message: 'too many requests', temporary: true });
+
+      await sleep(1100);
+      c.send([9, 10].map(rpc).join('\n'));
+      expect((await c.reply(10)).error.code).toBe(104);
+
+      c.send(Array.from({ length: 20 }, (_, i) => rpc(100 + i)).join('\n'));
+      expect(await c.closeCode()).toBe(3013);
+    }));
+
+  it('lets the SDK see 111 on a publish flood, and the connection survive it', () =>
+    withApp(
+      { limits: { commandsPerSecond: 5, commandBurst: 5, maxRefusedCommands: 100 }, namespaces: { chat: { allowPublishForSubscriber: true } } },
+      async (server) => {
+        const c = client(server, await connectionToken('alice'));
+        expect(await outcome(c)).toBe('connected');
+        const sub = c.newSubscription('chat:flood');
+        const ready = once(sub, 'subscribed');
+        sub.subscribe();
+        await ready;
+        const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => sub.publish({ i })));
+        const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: number }).code : 0));
+        expect(codes.filter((code) => code === 111).length).toBeGreaterThan(0);
+        expect(codes.every((code) => code === 0 || code === 111)).toBe(true);
+        await sleep(1100);
+        await expect(sub.publish({ after: 'pause' })).resolves.toBeDefined();
+      },
+    ));
+
+  it.each([
+    [{ limits: { maxConnectionsPerUser: -1 } }, /limits\.maxConnectionsPerUser must be a whole number >= 0/],
+    [{ limits: { commandsPerSecond: 1.5 } }, /limits\.commandsPerSecond must be a whole number/],
+    [{ limits: { commandBurst: 0 } }, /limits\.commandBurst must be at least 1/],
+    [{ limits: { maxChannels: 3 } }, /limits\.maxChannels is not a limits option/],
+  ])('refuses %j at start-up', (options, message) => {
+    expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(message);
+  });
+});

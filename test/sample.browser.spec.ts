@@ -43,6 +43,15 @@ describe('sample chat page in a real browser', () => {
     return page;
   }
 
+  /** Messages of the room on screen. */
+  const shown = (page: Page, text: string) => page.locator('#messages ol:not([hidden]) li', { hasText: text });
+
+  async function send(page: Page, text: string): Promise<void> {
+    await page.locator('#send:enabled').waitFor();
+    await page.fill('#text', text);
+    await page.click('#send');
+  }
+
   /** Waits until the page's online list is exactly `users`. */
   function onlineUsers(page: Page, users: string[]): Promise<unknown> {
     const list = "[...document.querySelectorAll('#online li')].map((li) => li.textContent).join(',')";
@@ -53,10 +62,9 @@ describe('sample chat page in a real browser', () => {
     const alice = await joined('alice');
     const bob = await joined('bob');
 
-    await alice.fill('#text', 'hello bob');
-    await alice.click('#send');
-    await bob.locator('#messages li', { hasText: 'hello bob' }).waitFor({ timeout: 5000 });
-    expect(await bob.locator('#messages li').last().textContent()).toMatch(/^alice.*hello bob$/);
+    await send(alice, 'hello bob');
+    await shown(bob, 'hello bob').waitFor({ timeout: 5000 });
+    expect(await bob.locator('#messages ol:not([hidden]) li').last().textContent()).toMatch(/^alice.*hello bob$/);
     expect(await alice.inputValue('#text')).toBe('');
 
     await onlineUsers(alice, ['alice', 'bob']);
@@ -64,8 +72,36 @@ describe('sample chat page in a real browser', () => {
 
     // A late joiner gets the conversation from history, and everyone sees the newcomer.
     const carol = await joined('carol');
-    await carol.locator('#messages li', { hasText: 'hello bob' }).waitFor({ timeout: 5000 });
+    await shown(carol, 'hello bob').waitFor({ timeout: 5000 });
     await onlineUsers(bob, ['alice', 'bob', 'carol']);
     await bob.screenshot({ path: '/tmp/sample.png' });
+  });
+
+  it('joins the private team room with a subscription token, and opens direct messages on both sides', async () => {
+    const dave = await joined('dave');
+    const erin = await joined('erin');
+
+    // team:core asks the app for a subscription token; both get in and talk there.
+    for (const page of [dave, erin]) await page.click('#rooms button[data-channel="team:core"]');
+    await send(dave, 'team only');
+    await shown(erin, 'team only').waitFor({ timeout: 5000 });
+    expect(await shown(erin, 'team only').textContent()).toMatch(/^dave.*team only$/);
+    // Every page joined so far is in team core: the earlier test's too.
+    await onlineUsers(erin, ['alice', 'bob', 'carol', 'dave', 'erin']);
+
+    // dave opens dm:#dave,erin; erin's page learns of it from personal:#erin and shows the room.
+    await dave.fill('#dm-name', 'erin');
+    await dave.click('#dm-open');
+    await send(dave, 'just between us');
+    const dm = erin.locator('#rooms button[data-channel="dm:#dave,erin"]');
+    await dm.waitFor({ timeout: 5000 });
+    await dm.click();
+    await shown(erin, 'just between us').waitFor({ timeout: 5000 });
+    await send(erin, 'got it');
+    await shown(dave, 'got it').waitFor({ timeout: 5000 });
+    // Nobody else sees the conversation: it is not in general.
+    await erin.click('#rooms button[data-channel="chat:general"]');
+    expect(await shown(erin, 'just between us').count()).toBe(0);
+    await dave.screenshot({ path: '/tmp/sample-dm.png' });
   });
 });

@@ -125,6 +125,44 @@ describe('sample chat app', () => {
     }
   });
 
+  it('keeps admin:* to tokens with the admin role', async () => {
+    const root = await connected('root', '--roles', 'admin');
+    const alice = await connected('alice', '--roles', 'ops');
+    const anon = await connected();
+    const ops = await subscribed(root, 'admin:ops');
+    const got = once<any>(ops, 'publication');
+    await ops.publish({ text: 'deploy at 5' });
+    expect((await got).data).toEqual({ text: 'deploy at 5' });
+    for (const client of [alice, anon]) {
+      const sub = client.newSubscription('admin:ops');
+      const refused = once<any>(sub, 'unsubscribed');
+      sub.subscribe();
+      expect((await refused).code).toBe(103);
+    }
+  });
+
+  it('carries direct messages in dm:#a,b to those two only, and tells the other one in personal:#user', async () => {
+    const alice = await connected('alice');
+    const bob = await connected('bob');
+    const carol = await connected('carol');
+    const inbox = await subscribed(bob, 'personal:#bob');
+    const told = once<any>(inbox, 'publication');
+    const dm = await subscribed(alice, 'dm:#alice,bob');
+    await dm.publish({ text: 'psst' });
+    expect((await told).data).toEqual({ type: 'dm', from: 'alice', channel: 'dm:#alice,bob' });
+    const bobDm = await subscribed(bob, 'dm:#alice,bob');
+    expect((await bobDm.history({ limit: 10 })).publications.map((p) => p.data)).toEqual([
+      { text: 'psst', user: 'alice', at: expect.any(Number) },
+    ]);
+    for (const channel of ['dm:#alice,bob', 'personal:#bob']) {
+      const sub = carol.newSubscription(channel);
+      const refused = once<any>(sub, 'unsubscribed');
+      sub.subscribe();
+      expect((await refused).code).toBe(103);
+    }
+    await expect(inbox.publish({ type: 'dm', from: 'mallory' })).rejects.toMatchObject({ code: 103 });
+  });
+
   it('refuses bad token script arguments', async () => {
     await expect(tokenFromArgs([], config.secret)).rejects.toThrow(/usage/);
     await expect(tokenFromArgs(['alice', '--ttl', '-5'], config.secret)).rejects.toThrow(/--ttl/);

@@ -117,7 +117,7 @@ function join(name) {
 
   show(openRoom('chat:general', '# general'));
   // team:* is private: each subscription asks the app for a token, and again when it expires.
-  openRoom('team:core', '🔒 team core', {
+  openRoom('team:core', 'team core (private)', {
     getToken: (ctx) => fetchToken(`/dev/sub-token?user=${encodeURIComponent(name)}&channel=${encodeURIComponent(ctx.channel)}`),
   });
 

@@ -24,7 +24,7 @@ describe('bad input', () => {
     server = await startApp({
       auth: { jwt: { secret: TEST_SECRET } },
       namespaces: { chat: { historySize: 10, historyTtl: 60, allowPublishForSubscriber: true } },
-      websocket: { maxMessageSize: 64 * 1024 },
+      websocket: { maxMessageSize: 64 * 1024, maxPendingCommands: 64 },
     });
     manager = server.app.get(StreamingManager);
     aliceToken = await connectionToken('alice');
@@ -102,8 +102,28 @@ describe('bad input', () => {
 
   it('closes with 3013 when a client queues more commands than allowed', async () => {
     const c = await connectedClient();
-    const frame = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: i + 2, rpc: { method: 'none' } })).join('\n');
+    // 100 is within the rate limit's burst (200): it is the queue of 64 that overflows.
+    const frame = Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: i + 2, rpc: { method: 'none' } })).join('\n');
     c.send(frame);
+    expect(await c.closeCode()).toBe(3013);
+  });
+
+  it('meets a subscribe flood with 106 past the channel limit, 111 past the rate, then closes it with 3013', async () => {
+    const c = await connectedClient();
+    let id = 2;
+    const codes = new Map<number, number>();
+    const closed = c.closed.then(() => true);
+    while (!(await Promise.race([closed, Promise.resolve(false)]))) {
+      const batch = Array.from({ length: 20 }, () => JSON.stringify({ id: id++, subscribe: { channel: `chat:flood-${id}` } }));
+      c.send(batch.join('\n'));
+      await Promise.race([c.reply(id - 1).catch(() => undefined), closed]);
+    }
+    for (const m of c.messages) if (m.id) codes.set(m.error?.code ?? 0, (codes.get(m.error?.code ?? 0) ?? 0) + 1);
+    // connect and 128 channels succeed; the rest of the burst of 200 (plus what the bucket refilled meanwhile) is
+    // over the channel limit; then 50 refusals by rate, and the 51st closes.
+    expect(codes.get(0)).toBe(1 + 128);
+    expect(codes.get(106)).toBeGreaterThanOrEqual(200 - 128 - 1);
+    expect(codes.get(111)).toBe(50);
     expect(await c.closeCode()).toBe(3013);
   });
 

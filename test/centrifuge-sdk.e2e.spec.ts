@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Centrifuge, Subscription } from 'centrifuge';
+import type { Centrifuge } from 'centrifuge';
 import { OnRpc, StreamingHandlers, StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
-import { collect, once, sdkClient } from './support/centrifuge-client.js';
+import { collect, connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 @StreamingHandlers()
@@ -39,18 +39,7 @@ describe('official centrifuge SDK against the server', () => {
     const token = user === undefined ? undefined : await connectionToken(user, extra);
     const client = sdkClient(server.wsUrl, token ? { token } : {});
     clients.push(client);
-    const ready = once(client, 'connected');
-    client.connect();
-    await ready;
-    return client;
-  }
-
-  async function subscribed(client: Centrifuge, channel: string, opts = {}): Promise<Subscription> {
-    const sub = client.newSubscription(channel, opts);
-    const ready = once(sub, 'subscribed');
-    sub.subscribe();
-    await ready;
-    return sub;
+    return connectedClient(client);
   }
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { Injectable, UseGuards } from '@nestjs/common';
-import type { Centrifuge, Subscription } from 'centrifuge';
+import type { Centrifuge } from 'centrifuge';
 import {
   Channel,
   ChannelGuard,
@@ -18,7 +18,7 @@ import {
   type StreamingModuleOptions,
 } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
-import { once, sdkClient } from './support/centrifuge-client.js';
+import { connectedClient, once, refusedCode as refused, sdkClient, subscribed } from './support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 const { Subscribe, Publish, ReadOnly, Standard, All } = Permission;
@@ -100,28 +100,7 @@ describe('permissions with the centrifuge SDK', () => {
     const token = user === undefined ? undefined : await connectionToken(user, roles ? { roles } : {});
     const c = sdkClient(server.wsUrl, token ? { token } : {});
     clients.push(c);
-    const ready = once(c, 'connected');
-    c.connect();
-    await ready;
-    return c;
-  }
-
-  async function subscribed(c: Centrifuge, channel: string): Promise<Subscription> {
-    const sub = c.newSubscription(channel);
-    const ready = once(sub, 'subscribed');
-    sub.subscribe();
-    await ready;
-    return sub;
-  }
-
-  /** Subscribes and expects a refusal; the SDK reports a permanent one as `unsubscribed` with the code. */
-  async function refused(c: Centrifuge, channel: string): Promise<number> {
-    const sub = c.newSubscription(channel);
-    const done = once<any>(sub, 'unsubscribed');
-    sub.subscribe();
-    const { code } = await done;
-    c.removeSubscription(sub);
-    return code;
+    return connectedClient(c);
   }
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { Centrifuge, type Options } from 'centrifuge';
+import { Centrifuge, type Options, type Subscription, type SubscriptionOptions } from 'centrifuge';
 import WebSocket from 'ws';
 
 /** The unmodified official SDK, with `ws` as its WebSocket and quick reconnects for tests. */
@@ -36,4 +36,31 @@ export function collect<T = any>(emitter: { on(event: string, fn: (arg: T) => vo
       }
     });
   });
+}
+
+/** Connects the client and resolves once it is connected. */
+export async function connectedClient(client: Centrifuge): Promise<Centrifuge> {
+  const ready = once(client, 'connected');
+  client.connect();
+  await ready;
+  return client;
+}
+
+/** A new subscription, resolved once subscribed. */
+export async function subscribed(client: Centrifuge, channel: string, options: Partial<SubscriptionOptions> = {}): Promise<Subscription> {
+  const sub = client.newSubscription(channel, options);
+  const ready = once(sub, 'subscribed');
+  sub.subscribe();
+  await ready;
+  return sub;
+}
+
+/** Subscribes expecting a terminal refusal (the SDK's `unsubscribed`), resolves with its code and forgets the subscription. */
+export async function refusedCode(client: Centrifuge, channel: string, options: Partial<SubscriptionOptions> = {}): Promise<number> {
+  const sub = client.newSubscription(channel, options);
+  const refused = once<{ code: number }>(sub, 'unsubscribed');
+  sub.subscribe();
+  const { code } = await refused;
+  client.removeSubscription(sub);
+  return code;
 }

@@ -1,0 +1,40 @@
+// What every bench server shares: announce the port, answer the orchestrator's IPC requests.
+import { monotonicNow } from '../clock.mjs';
+
+/**
+ * `publish(payload)` sends one message to every subscriber of the bench channel. Requests:
+ * {type:'burst', count} publishes `count` messages now; {type:'paced', perSecond, seconds} publishes
+ * at a steady rate; {type:'memory'} answers the process memory after a full GC; {type:'exit'} ends it.
+ */
+export function serve(port, publish) {
+  let seq = 0;
+  const message = () => ({ seq: seq++, ts: monotonicNow() });
+  process.on('message', async (req) => {
+    if (req.type === 'burst') {
+      for (let i = 0; i < req.count; i++) await publish(message());
+      process.send({ type: 'done' });
+    } else if (req.type === 'paced') {
+      const interval = 1000 / req.perSecond;
+      const total = Math.round(req.perSecond * req.seconds);
+      const start = monotonicNow();
+      for (let i = 0; i < total; i++) {
+        const due = start + i * interval;
+        const wait = due - monotonicNow();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await publish(message());
+      }
+      process.send({ type: 'done' });
+    } else if (req.type === 'exit') {
+      // A clean exit, so that --cpu-prof gets to write its profile.
+      process.exit(0);
+    } else if (req.type === 'memory') {
+      for (let i = 0; i < 3; i++) {
+        globalThis.gc();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send({ type: 'memory', rss, heapUsed });
+    }
+  });
+  process.send({ type: 'ready', port });
+}

@@ -1,6 +1,7 @@
 import type { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
-import type { StreamingModuleOptions } from '../lib/index.js';
+import { Injectable } from '@nestjs/common';
+import { OnConnect, StreamingHandlers, type StreamingModuleOptions } from '../lib/index.js';
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { startApp, type TestApp } from './support/app.js';
 import { once, sdkClient } from './support/centrifuge-client.js';
@@ -8,6 +9,16 @@ import { RawClient } from './support/raw-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A connect hook that takes its time, as one reading a database would: connects race past it. */
+@StreamingHandlers()
+@Injectable()
+class SlowConnectHandlers {
+  @OnConnect()
+  async slow() {
+    await sleep(30);
+  }
+}
 
 /** Per-node limits, each with the code the protocol gives it. */
 describe('limits', () => {
@@ -66,6 +77,18 @@ describe('limits', () => {
       await sleep(50);
       expect(await outcome(client(server, token))).toBe('connected');
     }));
+
+  it('never lets concurrent connects of one user overshoot maxConnectionsPerUser, however long @OnConnect takes', async () => {
+    const server = await startApp({ auth: { jwt: { secret: TEST_SECRET } }, limits: { maxConnectionsPerUser: 2 } }, [SlowConnectHandlers]);
+    try {
+      const token = await connectionToken('alice');
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => outcome(client(server, token))));
+      expect(outcomes.sort()).toEqual([3504, 3504, 3504, 'connected', 'connected']);
+    } finally {
+      for (const c of clients.splice(0)) c.disconnect();
+      await server.close();
+    }
+  });
 
   it('answers upgrades over maxConnections with HTTP 503, and accepts again once one closes', () =>
     withApp({ limits: { maxConnections: 2 } }, async (server) => {

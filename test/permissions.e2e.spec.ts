@@ -91,6 +91,16 @@ class ChatHandlers {
   }
 }
 
+/** A subscribe hook that takes its time, as one reading a database would: subscribers race past it. */
+@StreamingHandlers()
+@Injectable()
+class SlowRoomHandlers {
+  @OnSubscribe('room:*')
+  async slow() {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
 describe('permissions with the centrifuge SDK', () => {
   let server: TestApp;
   let manager: StreamingManager;
@@ -104,7 +114,7 @@ describe('permissions with the centrifuge SDK', () => {
   }
 
   beforeAll(async () => {
-    server = await startApp(options, [GuardedHandlers, ChatHandlers]);
+    server = await startApp(options, [GuardedHandlers, ChatHandlers, SlowRoomHandlers]);
     manager = server.app.get(StreamingManager);
   });
 
@@ -180,6 +190,22 @@ describe('permissions with the centrifuge SDK', () => {
     second.unsubscribe();
     await left;
     await subscribed(c, 'room:small');
+  });
+
+  it('never lets concurrent subscribers overshoot maxSubscribers, however long the subscribe hook takes', async () => {
+    const racers = await Promise.all(['r1', 'r2', 'r3', 'r4', 'r5'].map((user) => connect(user)));
+    const outcomes = await Promise.all(
+      racers.map((c) => {
+        const sub = c.newSubscription('room:race');
+        const outcome = new Promise<number>((resolve) => {
+          sub.once('subscribed', () => resolve(0));
+          sub.once('unsubscribed', (ctx) => resolve(ctx.code));
+        });
+        sub.subscribe();
+        return outcome;
+      }),
+    );
+    expect(outcomes.sort()).toEqual([0, 0, 106, 106, 106]);
   });
 
   it('sends join/leave only to subscribers holding JoinLeave', async () => {

@@ -6,7 +6,7 @@ import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
-import { DisconnectCode, disconnectReasons, ErrorCode, UnsubscribeCode } from '../protocol/codes.js';
+import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages, UnsubscribeCode } from '../protocol/codes.js';
 import type {
   Command,
   ConnectRequest,
@@ -151,8 +151,8 @@ export class ClientSession {
       this.node.logger.warn(`${this.describe()}: over ${this.node.options.limits.commandsPerSecond} commands/s, refusing with 111`);
     }
     if (command.id === 0) return;
-    const { code, message } = new StreamingError(ErrorCode.TooManyRequests);
-    this.reply({ id: command.id, error: { code, message, temporary: true } });
+    const code = ErrorCode.TooManyRequests;
+    this.reply({ id: command.id, error: { code, message: errorMessages[code], temporary: true } });
   }
 
   /** The transport closed without us asking. */
@@ -287,13 +287,11 @@ export class ClientSession {
       throw DisconnectError.of(DisconnectCode.ChannelLimit, `token names ${serverSubs.length} server-side channels`);
     }
     this.identity = identity;
+    this.checkUserConnections();
     const hook = await this.node.hooks.onConnect({ client: this.info, data: req.data });
     if (this.isClosed()) return undefined;
-    // Checked and counted in one synchronous step, so concurrent connects of a user cannot both slip in.
-    const { maxConnectionsPerUser } = this.node.options.limits;
-    if (maxConnectionsPerUser > 0 && this.user !== '' && (this.node.hub.sessionsOf(this.user)?.size ?? 0) >= maxConnectionsPerUser) {
-      throw DisconnectError.of(DisconnectCode.ConnectionLimit, `user has ${maxConnectionsPerUser} connections on this node`);
-    }
+    // Again after the await, in the same synchronous step as counting: concurrent connects of a user cannot both slip in.
+    this.checkUserConnections();
     this.state = 'connected';
     this.node.hub.addClient(this);
     const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
@@ -311,6 +309,13 @@ export class ClientSession {
     this.reply({ id, connect: result });
     await this.goLiveServerSide(subscribed);
     return undefined;
+  }
+
+  private checkUserConnections(): void {
+    const { maxConnectionsPerUser } = this.node.options.limits;
+    if (maxConnectionsPerUser > 0 && this.user !== '' && (this.node.hub.sessionsOf(this.user)?.size ?? 0) >= maxConnectionsPerUser) {
+      throw DisconnectError.of(DisconnectCode.ConnectionLimit, `user has ${maxConnectionsPerUser} connections on this node`);
+    }
   }
 
   private async refresh(token: string): Promise<object | undefined> {
@@ -385,14 +390,13 @@ export class ClientSession {
     }
     const permissions = this.node.permissions.permissionsFor(this.identity, channel, { token: grant !== undefined });
     if (!(permissions & Permission.Subscribe)) throw new StreamingError(ErrorCode.PermissionDenied);
-    const maxSubscribers = this.node.permissions.maxSubscribers(channel);
-    if (maxSubscribers > 0 && this.node.hub.localSubscribers(channel) >= maxSubscribers) {
-      throw StreamingError.of(ErrorCode.LimitExceeded, `channel has ${maxSubscribers} subscribers already`);
-    }
+    this.checkChannelRoom(channel);
     const hook = await this.node.hooks.onSubscribe({ client: this.info, channel, data: req.data });
     if (hook?.info !== undefined) chanInfo = hook.info;
     if (this.state !== 'connected') return undefined;
     if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
+    // Again after the await: from here to the hub's count nothing awaits, so concurrent subscribers cannot overshoot.
+    this.checkChannelRoom(channel);
 
     const sub: Subscription = {
       channel,
@@ -418,6 +422,13 @@ export class ClientSession {
     }
     if (ns.joinLeave) await this.node.broker.publishJoin(channel, this.wireInfo(chanInfo));
     return undefined;
+  }
+
+  private checkChannelRoom(channel: string): void {
+    const maxSubscribers = this.node.permissions.maxSubscribers(channel);
+    if (maxSubscribers > 0 && this.node.hub.localSubscribers(channel) >= maxSubscribers) {
+      throw StreamingError.of(ErrorCode.LimitExceeded, `channel has ${maxSubscribers} subscribers already`);
+    }
   }
 
   /** Position and recovered publications for a subscribe reply, per Centrifugo's rules. */

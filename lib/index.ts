@@ -22,6 +22,7 @@ export type {
   Identity,
   ServerSubscription,
   SubscriptionGrant,
+  SubscriptionOverride,
 } from './auth/authenticator.interface.js';
 export type { AuthenticatorProvider } from './auth/authenticator-provider.js';
 export type { JwtAlgorithm } from './auth/jwt-algorithms.js';

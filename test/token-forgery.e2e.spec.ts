@@ -145,6 +145,9 @@ describe('token forgery', () => {
       ['alg none', async () => unsignedToken(claims('alice', { channel: 'team:a' }))],
       ['HS256 with the public key as secret', () => signToken(claims('alice', { channel: 'team:a' }), 'HS256', hmacKey(rsa.publicPem))],
       ['without a channel claim', () => hs256(claims('alice'))],
+      ['with a client claim that is not a string', () => hs256(claims('alice', { channel: 'team:a', client: 5 }))],
+      ['with a malformed override', () => hs256(claims('alice', { channel: 'team:a', override: { presence: true } }))],
+      ['with b64data that is not base64 of JSON', () => hs256(claims('alice', { channel: 'team:a', b64data: 'bm90IGpzb24=' }))],
     ])('answers 103 to a token %s and keeps the connection', async (_name, make) => {
       const c = await connected();
       expect(await subscribe(c, 'team:a', await make())).toEqual({ error: 103 });

@@ -144,6 +144,37 @@ describe('tokens with the centrifuge SDK', () => {
       await sub.publish({ n: 1 });
       expect((await got).info).toMatchObject({ user: 'gina', chanInfo: { role: 'lead' } });
     });
+
+    it('takes data, b64info and overrides from a subscription token', async () => {
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+      const c = await connected(client({ token: await connectionToken('hal') }));
+      const token = await subscriptionToken('hal', 'room:tok', { data: { hello: 1 }, b64info: b64({ seat: 3 }), override: { presence: { value: false } } });
+      const sub = c.newSubscription('room:tok', { getToken: async () => token });
+      const ready = once<any>(sub, 'subscribed');
+      sub.subscribe();
+      expect((await ready).data).toEqual({ hello: 1 });
+      // presence is on in the room namespace, off for this subscription.
+      expect(Object.values(await manager.presence('room:tok')).map((info) => info.user)).not.toContain('hal');
+      const got = once<any>(sub, 'publication');
+      await sub.publish({ n: 1 });
+      expect((await got).info).toMatchObject({ user: 'hal', chanInfo: { seat: 3 } });
+    });
+
+    it('binds a subscription token with a client claim to that connection: another one is closed with 3500', async () => {
+      const c = client({ token: await connectionToken('ines') });
+      const ready = once<any>(c, 'connected');
+      c.connect();
+      const { client: id } = await ready;
+      const own = c.newSubscription('team:own', { getToken: async (ctx) => subscriptionToken('ines', ctx.channel, { client: id }) });
+      const subscribed = once(own, 'subscribed');
+      own.subscribe();
+      await subscribed;
+
+      const other = await connected(client({ token: await connectionToken('ines') }));
+      const closed = once<any>(other, 'disconnected');
+      other.newSubscription('team:own', { getToken: async (ctx) => subscriptionToken('ines', ctx.channel, { client: id }) }).subscribe();
+      expect((await closed).code).toBe(3500);
+    });
   });
 
   describe('server-side subscriptions', () => {

@@ -36,12 +36,21 @@ export interface ServerSubscription {
   /** `data` of the subscribe result the client receives. */
   data?: unknown;
   /** Namespace options changed for this subscription only. */
-  override?: Pick<NamespaceOptions, 'presence' | 'joinLeave' | 'forcePushJoinLeave' | 'forceRecovery' | 'forcePositioning'>;
+  override?: SubscriptionOverride;
 }
+
+/** The namespace options a token may change for one subscription. */
+export type SubscriptionOverride = Pick<NamespaceOptions, 'presence' | 'joinLeave' | 'forcePushJoinLeave' | 'forceRecovery' | 'forcePositioning'>;
 
 export interface SubscriptionGrant {
   /** Channel info attached to the client's publications and presence in this channel (`chan_info`). */
   info?: unknown;
+  /** `data` of the subscribe reply. */
+  data?: unknown;
+  /** Namespace options changed for this subscription only. */
+  override?: SubscriptionOverride;
+  /** The grant holds for this connection (client id) only. */
+  client?: string;
   /** Unix seconds after which the subscription must be refreshed (`sub_refresh`); undefined never expires. */
   expireAt?: number;
 }

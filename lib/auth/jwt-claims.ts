@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import type { Identity, ServerSubscription, SubscriptionGrant } from './authenticator.interface.js';
+import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverride } from './authenticator.interface.js';
 
 export type Claims = JWTPayload & Record<string, unknown>;
 
@@ -51,28 +51,35 @@ function expireAtOf(claims: Claims): number | undefined {
   return expireAt > 0 ? expireAt : undefined;
 }
 
-function serverSubscription(channel: string, entry: unknown): ServerSubscription {
-  const prefix = `subs.${channel}.`;
-  if (!isRecord(entry)) throw new InvalidClaimError(`subs claim entry ${channel} must be an object`);
-  const sub: ServerSubscription = {};
-  const info = jsonOrBase64(entry, 'info', prefix);
-  if (info !== undefined) sub.info = info;
-  const data = jsonOrBase64(entry, 'data', prefix);
-  if (data !== undefined) sub.data = data;
-  if (entry.override !== undefined) {
-    if (!isRecord(entry.override)) throw new InvalidClaimError(`${prefix}override claim must be an object`);
-    const override: NonNullable<ServerSubscription['override']> = {};
-    for (const [key, value] of Object.entries(entry.override)) {
-      const option = OVERRIDES[key as keyof typeof OVERRIDES];
-      if (!option) continue;
-      if (!isRecord(value) || typeof value.value !== 'boolean') {
-        throw new InvalidClaimError(`${prefix}override.${key} claim must be {"value": boolean}`);
-      }
-      override[option] = value.value;
+/** `override` of a subscription: Centrifugo's `{"presence": {"value": true}, ...}`, unknown keys ignored. */
+function subscriptionOverride(value: unknown, prefix: string): SubscriptionOverride {
+  if (!isRecord(value)) throw new InvalidClaimError(`${prefix}override claim must be an object`);
+  const override: SubscriptionOverride = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const option = OVERRIDES[key as keyof typeof OVERRIDES];
+    if (!option) continue;
+    if (!isRecord(entry) || typeof entry.value !== 'boolean') {
+      throw new InvalidClaimError(`${prefix}override.${key} claim must be {"value": boolean}`);
     }
-    sub.override = override;
+    override[option] = entry.value;
   }
-  return sub;
+  return override;
+}
+
+/** `info`/`b64info`, `data`/`b64data` and `override`, as a `subs` entry and a subscription token both have them. */
+function subscriptionExtras(source: Record<string, unknown>, prefix: string): ServerSubscription {
+  const extras: ServerSubscription = {};
+  const info = jsonOrBase64(source, 'info', prefix);
+  if (info !== undefined) extras.info = info;
+  const data = jsonOrBase64(source, 'data', prefix);
+  if (data !== undefined) extras.data = data;
+  if (source.override !== undefined) extras.override = subscriptionOverride(source.override, prefix);
+  return extras;
+}
+
+function serverSubscription(channel: string, entry: unknown): ServerSubscription {
+  if (!isRecord(entry)) throw new InvalidClaimError(`subs claim entry ${channel} must be an object`);
+  return subscriptionExtras(entry, `subs.${channel}.`);
 }
 
 /** Server-side subscriptions: `subs` when not empty, else `channels`. */
@@ -116,9 +123,9 @@ export function subscriptionClaims(claims: Claims): { user: string; channel: str
     throw new InvalidClaimError('channel claim is required in a subscription token');
   }
   if (claims.sub !== undefined && typeof claims.sub !== 'string') throw new InvalidClaimError('sub claim must be a string');
-  const grant: SubscriptionGrant = {};
-  const info = jsonOrBase64(claims, 'info');
-  if (info !== undefined) grant.info = info;
+  if (claims.client !== undefined && typeof claims.client !== 'string') throw new InvalidClaimError('client claim must be a string');
+  const grant: SubscriptionGrant = subscriptionExtras(claims, '');
+  if (claims.client) grant.client = claims.client;
   const expireAt = expireAtOf(claims);
   if (expireAt !== undefined) grant.expireAt = expireAt;
   return { user: claims.sub ?? '', channel: claims.channel, grant };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Identity, ServerSubscription, SubscriptionGrant } from '../auth/authenticator.interface.js';
+import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverride } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
@@ -375,19 +375,20 @@ export class ClientSession {
 
   private async subscribe(id: number, req: SubscribeRequest): Promise<undefined> {
     const { channel } = req;
-    const resolved = this.node.resolver.resolve(channel);
+    const namespace = this.node.resolver.resolve(channel);
     if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
     const { maxChannelsPerConnection } = this.node.options.limits;
     if (maxChannelsPerConnection > 0 && this.subs.size >= maxChannelsPerConnection) {
       throw StreamingError.of(ErrorCode.LimitExceeded, `already in ${maxChannelsPerConnection} channels`);
     }
-    const ns = resolved.options;
     let chanInfo: unknown;
     let grant: SubscriptionGrant | undefined;
     if (req.token) {
       grant = await this.subscriptionGrant(req.token, channel, 'subscribe');
       chanInfo = grant.info;
     }
+    const resolved = withOverride(namespace, grant?.override);
+    const ns = resolved.options;
     const permissions = this.node.permissions.permissionsFor(this.identity, channel, { token: grant !== undefined });
     if (!(permissions & Permission.Subscribe)) throw new StreamingError(ErrorCode.PermissionDenied);
     this.checkChannelRoom(channel);
@@ -410,7 +411,8 @@ export class ClientSession {
     try {
       await this.node.addSubscription(channel, this);
       const result = await this.subscribeResult(channel, req, sub);
-      if (hook?.data !== undefined) result.data = hook.data;
+      const data = hook?.data ?? grant?.data;
+      if (data !== undefined) result.data = data;
       this.armSubscriptionExpiry(sub, result);
       if (ns.presence) await this.node.presence.add(channel, this.wireInfo(chanInfo));
       if (this.state !== 'connected') return undefined;
@@ -575,6 +577,9 @@ export class ClientSession {
       throw StreamingError.of(code, 'subscription tokens are not accepted');
     }
     const grant = await check.call(authenticator, token, channel, this.identity);
+    if (grant.client !== undefined && grant.client !== this.id) {
+      throw DisconnectError.of(DisconnectCode.InvalidToken, 'subscription token of another connection');
+    }
     if (grant.expireAt !== undefined && ttlUntil(grant.expireAt) <= 0) {
       throw StreamingError.of(ErrorCode.Expired, 'subscription expiry is not in the future');
     }
@@ -621,9 +626,7 @@ export class ClientSession {
   /** Resolves the identity's server-side channels; throws for unknown or invalid channel names. */
   private serverSubscriptions(subs: Record<string, ServerSubscription> = {}): ServerSideEntry[] {
     return Object.entries(subs).map(([channel, opts]) => {
-      const resolved = this.node.resolver.resolve(channel);
-      const override = Object.fromEntries(Object.entries(opts.override ?? {}).filter(([, v]) => typeof v === 'boolean'));
-      return { channel, opts, resolved: { ...resolved, options: { ...resolved.options, ...override } } };
+      return { channel, opts, resolved: withOverride(this.node.resolver.resolve(channel), opts.override) };
     });
   }
 
@@ -690,4 +693,11 @@ export class ClientSession {
       .then(() => this.node.hooks.onDisconnect({ client: this.info, code, reason }))
       .catch((err: unknown) => this.node.logger.error(`cleanup of ${this.describe()} failed: ${String(err)}`));
   }
+}
+
+/** The namespace's options with a token's per-subscription override; only booleans count. */
+function withOverride(resolved: ResolvedChannel, override: SubscriptionOverride | undefined): ResolvedChannel {
+  if (!override) return resolved;
+  const changed = Object.fromEntries(Object.entries(override).filter(([, value]) => typeof value === 'boolean'));
+  return { ...resolved, options: { ...resolved.options, ...changed } };
 }

@@ -13,6 +13,8 @@ describe('auth options', () => {
     ['a publicKey that is not a key', { jwt: { publicKey: 'not a pem' } }, /auth\.jwt\.publicKey is not a usable RSA or EC public key/],
     ['a publicKey of a wrong type', { jwt: { publicKey: 42 } }, /auth\.jwt\.publicKey must be a PEM string or a JWK object/],
     ['a jwksUrl that is not http(s)', { jwt: { jwksUrl: 'file:///etc/keys' } }, /auth\.jwt\.jwksUrl must be an http\(s\) URL/],
+    ['a jwksCooldown without jwksUrl', { jwt: { secret: 's', jwksCooldown: 5 } }, /auth\.jwt\.jwksCooldown needs jwksUrl/],
+    ['a negative jwksCacheMaxAge', { jwt: { jwksUrl: 'https://a.example/jwks', jwksCacheMaxAge: -1 } }, /auth\.jwt\.jwksCacheMaxAge must be a number >= 0/],
     ['jwksUrl with publicKey', { jwt: { jwksUrl: 'https://a.example/jwks', publicKey: rsaPem } }, /auth\.jwt\.jwksUrl cannot be used together with publicKey/],
     ['an RS algorithm with only a secret', { jwt: { secret: 's', algorithms: ['RS256'] } }, /auth\.jwt\.algorithms has "RS256", which no configured key verifies \(these do: HS256, HS384, HS512\)/],
     ['ES384 with a P-256 key', { jwt: { publicKey: ecJwk, algorithms: ['ES384'] } }, /auth\.jwt\.algorithms has "ES384".*ES256\)/],

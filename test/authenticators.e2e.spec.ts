@@ -15,8 +15,11 @@ import { startApp, type TestApp } from './support/app.js';
 import { once, sdkClient } from './support/centrifuge-client.js';
 import { claimsFor, keyPair, signToken } from './support/tokens.js';
 
-/** A JWKS endpoint over real HTTP; `failing` makes it answer 500. */
-async function jwksServer(jwks: object): Promise<{ url: string; server: Server; fetches: () => number; fail(on: boolean): void }> {
+/** A JWKS endpoint over real HTTP; `fail` makes it answer 500, `serve` swaps the key set (a rotation). */
+async function jwksServer(
+  initial: object,
+): Promise<{ url: string; server: Server; fetches: () => number; fail(on: boolean): void; serve(jwks: object): void }> {
+  let jwks = initial;
   let fetches = 0;
   let failing = false;
   const server = createServer((_req, res) => {
@@ -33,6 +36,7 @@ async function jwksServer(jwks: object): Promise<{ url: string; server: Server; 
     server,
     fetches: () => fetches,
     fail: (on) => (failing = on),
+    serve: (next) => (jwks = next),
   };
 }
 
@@ -89,6 +93,29 @@ describe('token keys and authenticators with the centrifuge SDK', () => {
       const gone = once<any>(c, 'disconnected');
       c.connect();
       expect((await gone).code).toBe(3500);
+    });
+
+    it('follows a key rotation: a new kid is fetched, the retired key is refused with 3500', async () => {
+      const rotating = await jwksServer({ keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'old', alg: 'RS256', use: 'sig' }] });
+      try {
+        const server = await app({ auth: { jwt: { jwksUrl: rotating.url, jwksCooldown: 0 } } });
+        const outcome = async (token: string) => {
+          const c = client(server.wsUrl, { token });
+          const result = new Promise<number | 'connected'>((resolve) => {
+            c.once('connected', () => resolve('connected'));
+            c.once('disconnected', (ctx) => resolve(ctx.code));
+          });
+          c.connect();
+          return result;
+        };
+        expect(await outcome(await signToken(claimsFor('kim'), 'RS256', rsa.privateKey, { kid: 'old' }))).toBe('connected');
+        const next = keyPair('rsa');
+        rotating.serve({ keys: [{ ...(await exportJWK(next.publicKey)), kid: 'new', alg: 'RS256', use: 'sig' }] });
+        expect(await outcome(await signToken(claimsFor('lee'), 'RS256', next.privateKey, { kid: 'new' }))).toBe('connected');
+        expect(await outcome(await signToken(claimsFor('kim'), 'RS256', rsa.privateKey, { kid: 'old' }))).toBe(3500);
+      } finally {
+        await new Promise((resolve) => rotating.server.close(resolve));
+      }
     });
 
     it('answers a temporary error while the JWKS endpoint fails, so the SDK retries and connects once it is back', async () => {

@@ -24,10 +24,14 @@ export interface JwtKeys {
   resolve: JWTVerifyGetKey;
 }
 
+/** jose's own defaults, in seconds. */
+const DEFAULT_JWKS_CACHE_MAX_AGE = 600;
+const DEFAULT_JWKS_COOLDOWN = 30;
+
 /** `JwksUnavailableError` keeps jose's remote JWKS fetch failures apart from unknown keys. */
-function jwksResolver(url: string): JWTVerifyGetKey {
-  // jose caches the set (10 min), refetches on an unknown `kid` (at most every 30 s), times out after 5 s.
-  const jwks = createRemoteJWKSet(new URL(url));
+function jwksResolver(url: string, cacheMaxAge: number, cooldown: number): JWTVerifyGetKey {
+  // jose keeps the set `cacheMaxAge`, refetches on an unknown `kid` at most every `cooldown`, times out after 5 s.
+  const jwks = createRemoteJWKSet(new URL(url), { cacheMaxAge: cacheMaxAge * 1000, cooldownDuration: cooldown * 1000 });
   return async (header, token) => {
     try {
       return await jwks(header, token);
@@ -46,7 +50,9 @@ function jwksResolver(url: string): JWTVerifyGetKey {
 export function createJwtKeys(options: JwtOptions): JwtKeys {
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
   const publicKey = options.publicKey !== undefined ? importPublicKey(options.publicKey) : undefined;
-  const jwks = options.jwksUrl ? jwksResolver(options.jwksUrl) : undefined;
+  const jwks = options.jwksUrl
+    ? jwksResolver(options.jwksUrl, options.jwksCacheMaxAge ?? DEFAULT_JWKS_CACHE_MAX_AGE, options.jwksCooldown ?? DEFAULT_JWKS_COOLDOWN)
+    : undefined;
   const available: JwtAlgorithm[] = [
     ...(secret ? HMAC_ALGORITHMS : []),
     ...(publicKey ? algorithmsOfPublicKey(publicKey) : []),

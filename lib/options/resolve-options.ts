@@ -69,7 +69,7 @@ function checkString(field: string, value: unknown): void {
 /** Keys are imported here so that a bad one fails at start-up, and `algorithms` must fit the keys. */
 function checkJwt(jwt: unknown): void {
   if (!isRecord(jwt)) throw new StreamingOptionsError('auth.jwt', 'must be an object');
-  const { secret, publicKey, jwksUrl, algorithms, audience, issuer } = jwt;
+  const { secret, publicKey, jwksUrl, algorithms, audience, issuer, jwksCacheMaxAge, jwksCooldown } = jwt;
   checkString('auth.jwt.secret', secret);
   checkString('auth.jwt.audience', audience);
   checkString('auth.jwt.issuer', issuer);
@@ -96,6 +96,11 @@ function checkJwt(jwt: unknown): void {
       throw new StreamingOptionsError('auth.jwt.jwksUrl', `must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
     }
     available.push(...RSA_ALGORITHMS, ...EC_ALGORITHMS);
+  }
+  for (const [field, value] of [['jwksCacheMaxAge', jwksCacheMaxAge], ['jwksCooldown', jwksCooldown]] as const) {
+    if (value === undefined) continue;
+    if (jwksUrl === undefined) throw new StreamingOptionsError(`auth.jwt.${field}`, 'needs jwksUrl');
+    checkNumber(`auth.jwt.${field}`, value, 0);
   }
   if (available.length === 0) throw new StreamingOptionsError('auth.jwt', 'needs a secret, a publicKey or a jwksUrl');
   if (algorithms !== undefined) {

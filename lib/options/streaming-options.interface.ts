@@ -14,8 +14,12 @@ export interface JwtOptions {
   secret?: string;
   /** RSA or EC public key, PEM (SPKI or certificate) or JWK: RS256/384/512, or the ES algorithm of the curve. */
   publicKey?: string | JsonWebKey;
-  /** JWKS endpoint for RS and ES tokens (cached 10 min, refetched for an unknown `kid`); not with `publicKey`. */
+  /** JWKS endpoint for RS and ES tokens (cached, refetched for an unknown `kid`); not with `publicKey`. */
   jwksUrl?: string;
+  /** Seconds the fetched key set is kept before it is fetched again. Default 600. */
+  jwksCacheMaxAge?: number;
+  /** Seconds at least between two fetches for an unknown `kid` (rotated keys). Default 30. */
+  jwksCooldown?: number;
   /** Narrows the accepted algorithms; default every algorithm the configured keys verify. */
   algorithms?: JwtAlgorithm[];
   /** Required `aud` claim, when set. */

@@ -289,17 +289,17 @@ describe('HandlerRegistry', () => {
 
   describe('channel events', () => {
     it('runs the handlers whose pattern matches, in declaration order, once per method', async () => {
-      const result = await registry.onSubscribe({ client: client(), channel: 'chat:team-1', data: null });
+      const result = await registry.onSubscribe({ client: client(), channel: 'chat:team-1', data: null, subscriptionToken: false });
       expect(calls.list).toEqual(['chat chat:team-1', 'any chat:team-1', 'teams chat:team-1']);
       // `any` ran after `chat`, so its data wins; `info` came only from `chat`.
       expect(result).toEqual({ data: 'from any', info: { room: 'chat:team-1' } });
 
       calls.list.length = 0;
-      await registry.onSubscribe({ client: client(), channel: 'news', data: null });
+      await registry.onSubscribe({ client: client(), channel: 'news', data: null, subscriptionToken: false });
       expect(calls.list).toEqual(['any news', 'teams news']);
 
       calls.list.length = 0;
-      await registry.onSubscribe({ client: client(), channel: 'chatroom', data: null });
+      await registry.onSubscribe({ client: client(), channel: 'chatroom', data: null, subscriptionToken: false });
       expect(calls.list).toEqual(['any chatroom']);
     });
 
@@ -425,7 +425,7 @@ describe('HandlerRegistry at startup', () => {
     const registry = moduleRef.get(HandlerRegistry);
     const c = client();
     await expect(registry.onConnect({ client: c, data: 1 })).resolves.toBeUndefined();
-    await expect(registry.onSubscribe({ client: c, channel: 'a', data: 1 })).resolves.toBeUndefined();
+    await expect(registry.onSubscribe({ client: c, channel: 'a', data: 1, subscriptionToken: false })).resolves.toBeUndefined();
     await expect(registry.onPublish({ client: c, channel: 'a', data: 1 })).resolves.toBeUndefined();
     await expect(registry.onUnsubscribe({ client: c, channel: 'a' })).resolves.toBeUndefined();
     await expect(registry.onMessage({ client: c, data: 1 })).resolves.toBeUndefined();

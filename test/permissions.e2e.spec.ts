@@ -19,7 +19,7 @@ import {
 } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { connectedClient, once, refusedCode as refused, sdkClient, subscribed } from './support/centrifuge-client.js';
-import { connectionToken, TEST_SECRET } from './support/tokens.js';
+import { connectionToken, subscriptionToken, TEST_SECRET } from './support/tokens.js';
 
 const { Subscribe, Publish, ReadOnly, Standard, All } = Permission;
 
@@ -31,6 +31,7 @@ const options: StreamingModuleOptions = {
     lobby: { presence: true, joinLeave: true, forcePushJoinLeave: true },
     room: { maxSubscribers: 2 },
     vip: {},
+    vault: { allowSubscribeForClient: false },
     news: { historySize: 10, historyTtl: 60 },
   },
   permissions: {
@@ -72,6 +73,13 @@ class GuardedHandlers {
   @RequirePermissions(Permission.Publish)
   vip(@Channel() channel: string) {
     return { data: { welcome: channel } };
+  }
+
+  /** vault:* is token-only: the guard must count the subscription token as the engine does. */
+  @OnSubscribe('vault:*')
+  @RequirePermissions(Permission.Subscribe)
+  vault() {
+    return { data: { opened: true } };
   }
 
   @OnRpc('misused')
@@ -252,6 +260,13 @@ describe('permissions with the centrifuge SDK', () => {
       const ready = once<any>(sub, 'subscribed');
       sub.subscribe();
       expect((await ready).data).toEqual({ welcome: 'vip:lounge' });
+    });
+
+    it('counts a subscription token in @RequirePermissions(Subscribe), as the engine does', async () => {
+      const alice = await connect('alice');
+      expect(await refused(alice, 'vault:a')).toBe(103);
+      const sub = await subscribed(alice, 'vault:a', { getToken: async (ctx) => subscriptionToken('alice', ctx.channel) });
+      expect(sub.state).toBe('subscribed');
     });
 
     it('fails @RequirePermissions without a channel as a server error, not as a permission', async () => {

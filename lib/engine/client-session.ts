@@ -392,7 +392,7 @@ export class ClientSession {
     const permissions = this.node.permissions.permissionsFor(this.identity, channel, { token: grant !== undefined });
     if (!(permissions & Permission.Subscribe)) throw new StreamingError(ErrorCode.PermissionDenied);
     this.checkChannelRoom(channel);
-    const hook = await this.node.hooks.onSubscribe({ client: this.info, channel, data: req.data });
+    const hook = await this.node.hooks.onSubscribe({ client: this.info, channel, data: req.data, subscriptionToken: grant !== undefined });
     if (hook?.info !== undefined) chanInfo = hook.info;
     if (this.state !== 'connected') return undefined;
     if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);

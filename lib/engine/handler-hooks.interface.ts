@@ -13,6 +13,8 @@ export interface SubscribeEvent {
   client: ClientInfo;
   channel: string;
   data: unknown;
+  /** The subscribe carried a valid subscription token for the channel. */
+  subscriptionToken: boolean;
 }
 export interface SubscribeHookResult {
   /** Sent to the client in the subscribe reply's `data`. */

@@ -4,6 +4,8 @@ import type { ClientInfo } from '../engine/client-info.js';
 export interface HandlerExtra {
   channel?: string;
   method?: string;
+  /** On subscribe: the client holds a valid subscription token for the channel. */
+  subscriptionToken?: boolean;
 }
 
 /**

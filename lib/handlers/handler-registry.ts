@@ -69,10 +69,10 @@ export class HandlerRegistry implements HandlerHooks, OnModuleInit {
     return result;
   }
 
-  async onSubscribe({ client, channel, data }: SubscribeEvent): Promise<SubscribeHookResult | undefined> {
+  async onSubscribe({ client, channel, data, subscriptionToken }: SubscribeEvent): Promise<SubscribeHookResult | undefined> {
     let result: SubscribeHookResult | undefined;
     for (const handler of this.subscribe.match(channel)) {
-      const out = await call(handler, client, data, { channel });
+      const out = await call(handler, client, data, { channel, subscriptionToken });
       if (!isObject(out)) continue;
       result ??= {};
       if (out.data !== undefined) result.data = out.data;

@@ -35,13 +35,13 @@ export class ChannelGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
     if (required.length === 0) return true;
     // Typed as a string for message patterns; a streaming handler's last argument is its HandlerExtra.
-    const { channel } = ws.getPattern() as unknown as HandlerExtra;
+    const { channel, subscriptionToken } = ws.getPattern() as unknown as HandlerExtra;
     if (channel === undefined) {
       throw new Error('@RequirePermissions needs a channel event (@OnSubscribe, @OnPublish, @OnUnsubscribe)');
     }
     const permission = required.reduce((all, p) => all | p, Permission.None);
-    const subscribed = client.channels.includes(channel);
-    if (this.permissions.can(client, channel, permission, { subscribed })) return true;
+    const standing = { subscribed: client.channels.includes(channel), token: subscriptionToken === true };
+    if (this.permissions.can(client, channel, permission, standing)) return true;
     return this.refuse(client, `lacks ${describePermissions(permission)} in ${channel}`);
   }
 

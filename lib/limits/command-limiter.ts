@@ -1,7 +1,7 @@
 import { TokenBucket } from './token-bucket.js';
 
 /** How long refusals are counted before the count starts over. */
-export const REFUSAL_WINDOW_MS = 10_000;
+const REFUSAL_WINDOW_MS = 10_000;
 
 export type CommandVerdict = 'admit' | 'refuse' | 'disconnect';
 

@@ -1,6 +1,6 @@
 /** Centrifugo's user-limited channels: `dm:#alice,bob` belongs to alice and bob, `personal:#alice` to alice. */
-export const USER_CHANNEL_BOUNDARY = '#';
-export const USER_CHANNEL_SEPARATOR = ',';
+const USER_CHANNEL_BOUNDARY = '#';
+const USER_CHANNEL_SEPARATOR = ',';
 
 /** The users a `#` channel is limited to (after its last `#`, as Centrifugo), or undefined for an ordinary channel. */
 export function channelUsers(channel: string): string[] | undefined {

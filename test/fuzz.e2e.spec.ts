@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
-import { MessageBody, OnRpc, StreamingHandlers, StreamingManager } from '../lib/index.js';
+import { MessageBody, OnRpc, StreamingHandlers, StreamingManager, type LimitsOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { once, sdkClient } from './support/centrifuge-client.js';
 import { FrameGenerator, prng } from './support/fuzz-frames.js';
@@ -13,7 +13,21 @@ const WORKERS = 8;
 /** Channels whose publications no fuzz connection (user mallory, or anonymous) may ever receive. */
 const FORBIDDEN = ['dm:#alice,bob', 'secret:x'];
 /** How the server may end a fuzz connection: all are protocol answers to bad input, none a fault. */
-const ALLOWED_CLOSES = new Set([1009, 3005, 3500, 3501, 3010, 3013, 3505]);
+const ALLOWED_CLOSES = [1009, 3005, 3500, 3501, 3010, 3013, 3505];
+
+/**
+ * Two servers: one whose rate limit is off, so that the engine rather than the limiter meets most
+ * frames, and one with every limit tight, so that refusals and limit disconnects are fuzzed too.
+ */
+const SETUPS: Array<{ name: string; limits: LimitsOptions; frames: number; allowedCloses: number[] }> = [
+  { name: 'without a rate limit', limits: { commandsPerSecond: 0, maxChannelsPerConnection: 4 }, frames: FRAMES, allowedCloses: ALLOWED_CLOSES },
+  {
+    name: 'with tight limits',
+    limits: { commandsPerSecond: 20, commandBurst: 10, maxRefusedCommands: 5, maxChannelsPerConnection: 4, maxConnectionsPerUser: 3 },
+    frames: Math.round(FRAMES / 2),
+    allowedCloses: [...ALLOWED_CLOSES, 3504],
+  },
+];
 
 @StreamingHandlers()
 @Injectable()
@@ -28,7 +42,7 @@ class EchoHandlers {
  * A seeded fuzzer: 10,000 random, plausible and mutated frames over many raw connections, while a
  * real SDK client stays subscribed. Reproduce a failure with FUZZ_SEED=<seed printed> npm test -- test/fuzz.
  */
-describe(`fuzzing the protocol (seed ${SEED})`, () => {
+describe.each(SETUPS)(`fuzzing the protocol $name (seed ${SEED})`, ({ limits, frames, allowedCloses }) => {
   let server: TestApp;
   let manager: StreamingManager;
   let watcher: Centrifuge;
@@ -46,8 +60,7 @@ describe(`fuzzing the protocol (seed ${SEED})`, () => {
           secret: { allowSubscribeForClient: false },
         },
         websocket: { maxMessageSize: 32 * 1024 },
-        // The rate limiter would refuse most of a flood before the engine sees it; limits.e2e tests it.
-        limits: { commandsPerSecond: 0, maxChannelsPerConnection: 4 },
+        limits,
       },
       [EchoHandlers],
     );
@@ -80,7 +93,7 @@ describe(`fuzzing the protocol (seed ${SEED})`, () => {
     ];
   }
 
-  it(`survives ${FRAMES} frames; the watcher gets every publication in order and nothing leaks`, async () => {
+  it(`survives ${frames} frames; the watcher gets every publication in order and nothing leaks`, async () => {
     const random = prng(SEED);
     const channels = ['chat:a', 'chat:watch', 'dm:#alice,bob', 'dm:#mallory,alice', 'secret:x', 'nope:x', 'chat:\u0001', '', 'x'.repeat(300), 'chat:*', '#', 'general'];
     const generator = new FrameGenerator(random, channels, await tokens());
@@ -110,15 +123,15 @@ describe(`fuzzing the protocol (seed ${SEED})`, () => {
         if (!open) return;
         open = false;
         closes.set(code, (closes.get(code) ?? 0) + 1);
-        if (!ALLOWED_CLOSES.has(code)) problems.push(`connection closed with ${code}`);
+        if (!allowedCloses.includes(code)) problems.push(`connection closed with ${code}`);
       });
       const seen = c.messages.length;
       if (random() < 0.8) {
         c.command({ id: 1, connect: random() < 0.7 ? { token: validToken } : {} });
         await c.reply(1).catch(() => undefined);
       }
-      while (open && sent < FRAMES) {
-        for (let n = 1 + Math.floor(random() * 8); n > 0 && sent < FRAMES; n--) {
+      while (open && sent < frames) {
+        for (let n = 1 + Math.floor(random() * 8); n > 0 && sent < frames; n--) {
           c.ws.send(generator.frame(), () => undefined);
           sent++;
         }
@@ -142,7 +155,7 @@ describe(`fuzzing the protocol (seed ${SEED})`, () => {
     try {
       await Promise.all(
         Array.from({ length: WORKERS }, async () => {
-          while (sent < FRAMES) await fuzzConnection();
+          while (sent < frames) await fuzzConnection();
         }),
       );
     } finally {

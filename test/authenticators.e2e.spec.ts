@@ -12,7 +12,7 @@ import {
   type StreamingModuleOptions,
 } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
-import { once, sdkClient } from './support/centrifuge-client.js';
+import { connectOutcome, once, sdkClient } from './support/centrifuge-client.js';
 import { claimsFor, keyPair, signToken } from './support/tokens.js';
 
 /** A JWKS endpoint over real HTTP; `fail` makes it answer 500, `serve` swaps the key set (a rotation). */
@@ -99,15 +99,7 @@ describe('token keys and authenticators with the centrifuge SDK', () => {
       const rotating = await jwksServer({ keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'old', alg: 'RS256', use: 'sig' }] });
       try {
         const server = await app({ auth: { jwt: { jwksUrl: rotating.url, jwksCooldown: 0 } } });
-        const outcome = async (token: string) => {
-          const c = client(server.wsUrl, { token });
-          const result = new Promise<number | 'connected'>((resolve) => {
-            c.once('connected', () => resolve('connected'));
-            c.once('disconnected', (ctx) => resolve(ctx.code));
-          });
-          c.connect();
-          return result;
-        };
+        const outcome = (token: string) => connectOutcome(client(server.wsUrl, { token }));
         expect(await outcome(await signToken(claimsFor('kim'), 'RS256', rsa.privateKey, { kid: 'old' }))).toBe('connected');
         const next = keyPair('rsa');
         rotating.serve({ keys: [{ ...(await exportJWK(next.publicKey)), kid: 'new', alg: 'RS256', use: 'sig' }] });

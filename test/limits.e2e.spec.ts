@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { OnConnect, StreamingHandlers, type StreamingModuleOptions } from '../lib/index.js';
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { startApp, type TestApp } from './support/app.js';
-import { once, sdkClient } from './support/centrifuge-client.js';
+import { connectOutcome as outcome, once, sdkClient } from './support/centrifuge-client.js';
 import { RawClient } from './support/raw-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
@@ -44,16 +44,6 @@ describe('limits', () => {
     const c = sdkClient(server.wsUrl, token ? { token } : {});
     clients.push(c);
     return c;
-  }
-
-  /** Connects and resolves with `connected`, or with the disconnect code. */
-  async function outcome(c: Centrifuge): Promise<'connected' | number> {
-    const result = new Promise<'connected' | number>((resolve) => {
-      c.once('connected', () => resolve('connected'));
-      c.once('disconnected', (ctx) => resolve(ctx.code));
-    });
-    c.connect();
-    return result;
   }
 
   it('disconnects a user over maxConnectionsPerUser with 3504, counts anonymous clients apart, and frees a slot on close', () =>

@@ -38,6 +38,16 @@ export function collect<T = any>(emitter: { on(event: string, fn: (arg: T) => vo
   });
 }
 
+/** Connects the client: resolves with `connected`, or with the code of the disconnect that came instead. */
+export function connectOutcome(client: Centrifuge): Promise<'connected' | number> {
+  const result = new Promise<'connected' | number>((resolve) => {
+    client.once('connected', () => resolve('connected'));
+    client.once('disconnected', (ctx) => resolve(ctx.code));
+  });
+  client.connect();
+  return result;
+}
+
 /** Connects the client and resolves once it is connected. */
 export async function connectedClient(client: Centrifuge): Promise<Centrifuge> {
   const ready = once(client, 'connected');

@@ -23,7 +23,14 @@ const SETUPS: Array<{ name: string; limits: LimitsOptions; frames: number; allow
   { name: 'without a rate limit', limits: { commandsPerSecond: 0, maxChannelsPerConnection: 4 }, frames: FRAMES, allowedCloses: ALLOWED_CLOSES },
   {
     name: 'with tight limits',
-    limits: { commandsPerSecond: 20, commandBurst: 10, maxRefusedCommands: 5, maxChannelsPerConnection: 4, maxConnectionsPerUser: 3 },
+    limits: {
+      commandsPerSecond: 20,
+      commandBurst: 10,
+      maxRefusedCommands: 5,
+      maxChannelsPerConnection: 4,
+      maxConnectionsPerUser: 3,
+      maxPublicationDataSize: 512,
+    },
     frames: Math.round(FRAMES / 2),
     allowedCloses: [...ALLOWED_CLOSES, 3504],
   },
@@ -95,7 +102,7 @@ describe.each(SETUPS)(`fuzzing the protocol $name (seed ${SEED})`, ({ limits, fr
 
   it(`survives ${frames} frames; the watcher gets every publication in order and nothing leaks`, async () => {
     const random = prng(SEED);
-    const channels = ['chat:a', 'chat:watch', 'dm:#alice,bob', 'dm:#mallory,alice', 'secret:x', 'nope:x', 'chat:\u0001', '', 'x'.repeat(300), 'chat:*', '#', 'general'];
+    const channels = ['chat:a', 'chat:watch', 'dm:#alice,bob', 'dm:#mallory,alice', 'secret:x', 'nope:x', 'chat:\u0001', 'chat:a\u0000', 'chat:\u202eü😀', '', 'x'.repeat(300), 'chat:*', '#', 'general'];
     const generator = new FrameGenerator(random, channels, await tokens());
     const validToken = await connectionToken('mallory');
     const closes = new Map<number, number>();

@@ -1,7 +1,7 @@
 import type { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
 import { Injectable } from '@nestjs/common';
-import { OnConnect, StreamingHandlers, type StreamingModuleOptions } from '../lib/index.js';
+import { OnConnect, StreamingHandlers, StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { startApp, type TestApp } from './support/app.js';
 import { connectOutcome as outcome, once, sdkClient } from './support/centrifuge-client.js';
@@ -74,6 +74,36 @@ describe('limits', () => {
       const token = await connectionToken('alice');
       const outcomes = await Promise.all(Array.from({ length: 5 }, () => outcome(client(server, token))));
       expect(outcomes.sort()).toEqual([3504, 3504, 3504, 'connected', 'connected']);
+    } finally {
+      for (const c of clients.splice(0)) c.disconnect();
+      await server.close();
+    }
+  });
+
+  it('gives a user slot back exactly once however a connection ends: closed mid-connect, refused with 3505, disconnected by the server', async () => {
+    const server = await startApp(
+      { auth: { jwt: { secret: TEST_SECRET } }, limits: { maxConnectionsPerUser: 1, maxChannelsPerConnection: 1 }, namespaces: { chat: {} } },
+      [SlowConnectHandlers],
+    );
+    try {
+      const token = await connectionToken('alice');
+      // The socket goes away while @OnConnect awaits: the session must never register.
+      const early = await RawClient.open(server.wsUrl);
+      early.command({ id: 1, connect: { token } });
+      early.close();
+      await early.closed;
+      expect(await outcome(client(server, await connectionToken('alice', { channels: ['chat:a', 'chat:b'] })))).toBe(3505);
+
+      const first = client(server, token);
+      expect(await outcome(first)).toBe('connected');
+      expect(await outcome(client(server, token))).toBe(3504);
+      const gone = once<{ code: number }>(first, 'disconnected');
+      await server.app.get(StreamingManager).disconnect('alice');
+      expect((await gone).code).toBe(3503);
+      const again = client(server, token);
+      expect(await outcome(again)).toBe('connected');
+      // One slot, not two: a double release would let this one in.
+      expect(await outcome(client(server, token))).toBe(3504);
     } finally {
       for (const c of clients.splice(0)) c.disconnect();
       await server.close();
@@ -165,11 +195,76 @@ describe('limits', () => {
       },
     ));
 
+  it('drops id-less sends over the rate without a reply, and counts them toward 3013', () =>
+    withApp({ limits: { commandsPerSecond: 1, commandBurst: 3, maxRefusedCommands: 2 } }, async (server) => {
+      const c = await RawClient.open(server.wsUrl);
+      raws.push(c);
+      const send = JSON.stringify({ send: { data: 'hi' } });
+      // connect and two sends take the burst; two more sends are refused silently.
+      c.send([JSON.stringify({ id: 1, connect: {} }), send, send, send, send].join('\n'));
+      expect((await c.reply(1)).connect).toBeDefined();
+      await sleep(100);
+      expect(c.messages.filter((m) => m.error)).toEqual([]);
+      c.send(send);
+      expect(await c.closeCode()).toBe(3013);
+    }));
+
+  it('answers a publication whose data is over maxPublicationDataSize with 106, counting UTF-8 bytes of compact JSON, and keeps the connection', () =>
+    withApp(
+      { limits: { maxPublicationDataSize: 64 }, namespaces: { chat: { allowPublishForSubscriber: true } } },
+      async (server) => {
+        const c = client(server, await connectionToken('alice'));
+        expect(await outcome(c)).toBe('connected');
+        const sub = c.newSubscription('chat:size');
+        const received: unknown[] = [];
+        sub.on('publication', (ctx) => received.push(ctx.data));
+        const ready = once(sub, 'subscribed');
+        sub.subscribe();
+        await ready;
+
+        // 20 emoji are 40 UTF-16 units but 80 bytes: over 64.
+        await expect(sub.publish({ t: '😀'.repeat(20) })).rejects.toMatchObject({ code: 106 });
+        await expect(sub.publish({ t: 'x'.repeat(57) })).rejects.toMatchObject({ code: 106 });
+        await sub.publish({ t: 'x'.repeat(56) }); // {"t":"…"} is 64 bytes
+        expect(c.state).toBe('connected');
+
+        // Whitespace the client sends is not counted: the stored form is compact.
+        const raw = await RawClient.open(server.wsUrl);
+        raws.push(raw);
+        raw.command({ id: 1, connect: { token: await connectionToken('bob') } });
+        await raw.reply(1);
+        raw.command({ id: 2, subscribe: { channel: 'chat:size' } });
+        await raw.reply(2);
+        raw.send(`{"id":3,"publish":{"channel":"chat:size","data":{"t":   "${'y'.repeat(56)}"   }}}`);
+        expect((await raw.reply(3)).publish).toEqual({});
+
+        await sleep(100);
+        expect(received).toEqual([{ t: 'x'.repeat(56) }, { t: 'y'.repeat(56) }]);
+      },
+    ));
+
+  it('closes a frame over websocket.maxMessageSize with 1009, which the SDK reports as its terminal message size limit', () =>
+    withApp({ websocket: { maxMessageSize: 1024 }, namespaces: { chat: { allowPublishForSubscriber: true } } }, async (server) => {
+      const c = client(server, await connectionToken('alice'));
+      expect(await outcome(c)).toBe('connected');
+      const sub = c.newSubscription('chat:big');
+      const ready = once(sub, 'subscribed');
+      sub.subscribe();
+      await ready;
+      const disconnected = once<{ code: number; reason: string }>(c, 'disconnected');
+      void sub.publish('x'.repeat(2000)).catch(() => undefined);
+      expect(await disconnected).toMatchObject({ code: 3, reason: 'message size limit exceeded' });
+      await sleep(300); // well past the test client's reconnect delay
+      expect(c.state).toBe('disconnected');
+    }));
+
   it.each([
     [{ limits: { maxConnectionsPerUser: -1 } }, /limits\.maxConnectionsPerUser must be a whole number >= 0/],
     [{ limits: { commandsPerSecond: 1.5 } }, /limits\.commandsPerSecond must be a whole number/],
     [{ limits: { commandBurst: 0 } }, /limits\.commandBurst must be at least 1/],
     [{ limits: { maxChannels: 3 } }, /limits\.maxChannels is not a limits option/],
+    [{ limits: { maxPublicationDataSize: 70_000 } }, /limits\.maxPublicationDataSize must not exceed websocket\.maxMessageSize \(65536\)/],
+    [{ limits: { maxPublicationDataSize: 2048 }, websocket: { maxMessageSize: 1024 } }, /limits\.maxPublicationDataSize must not exceed websocket\.maxMessageSize \(1024\)/],
   ])('refuses %j at start-up', (options, message) => {
     expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(message);
   });

@@ -15,6 +15,17 @@ const alice = { user: 'alice' };
 const anonymous = { user: '' };
 const namespaces = { chat: {}, dm: {}, personal: Presets.Personal, news: {} };
 
+describe('Permission', () => {
+  it('has one bit per flag and builds the bundles from them', () => {
+    const flags = [Subscribe, Publish, Presence, History, JoinLeave];
+    expect(flags.every((flag) => flag > 0 && (flag & (flag - 1)) === 0)).toBe(true);
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(ReadOnly).toBe(Subscribe | Presence | History);
+    expect(Standard).toBe(ReadOnly | Publish | JoinLeave);
+    expect(All).toBe(flags.reduce((all, flag) => all | flag, None));
+  });
+});
+
 describe('PermissionChecker', () => {
   describe('rules', () => {
     const check = checker({
@@ -37,6 +48,14 @@ describe('PermissionChecker', () => {
       expect(check.permissionsFor(alice, 'news:today')).toBe(ReadOnly);
       // `chat:team-*` and `chat:*-archive` both have one wildcard; the longer literal part (`chat:-archive`) wins.
       expect(check.permissionsFor(alice, 'chat:team-red-archive')).toBe(History);
+    });
+
+    it('ranks fewer wildcards above a longer literal part', () => {
+      const wild = checker({
+        namespaces,
+        permissions: { rules: [{ pattern: '*chat:*team*', permissions: History }, { pattern: 'chat:*', permissions: Subscribe }] },
+      });
+      expect(wild.permissionsFor(alice, 'chat:team-red')).toBe(Subscribe);
     });
 
     it('breaks ties between equally specific rules by declaration order', () => {
@@ -156,6 +175,9 @@ describe('PermissionChecker', () => {
       }
       expect(check.permissionsFor({ user: 'carol' }, 'dm:#alice,bob', { subscribed: true, token: true })).toBe(None);
       expect(check.permissionsFor(anonymous, 'dm:#alice,bob')).toBe(None);
+      // An empty name in the list is not a seat for anonymous clients (user "").
+      expect(check.permissionsFor(anonymous, 'dm:#alice,')).toBe(None);
+      expect(check.permissionsFor(anonymous, 'dm:#')).toBe(None);
       expect(check.permissionsFor({ user: 'alice,bob' }, 'dm:#alice,bob')).toBe(None);
       expect(check.permissionsFor(alice, 'dm:#bob#alice')).not.toBe(None);
       expect(check.permissionsFor(alice, 'dm:#alice#bob')).toBe(None);

@@ -9,6 +9,7 @@ import {
   OnRpc,
   OnSubscribe,
   Permission,
+  Presets,
   Public,
   RequirePermissions,
   Roles,
@@ -33,15 +34,26 @@ const options: StreamingModuleOptions = {
     vip: {},
     vault: { allowSubscribeForClient: false },
     news: { historySize: 10, historyTtl: 60 },
+    personal: Presets.Personal,
+    // A rule lets anybody read open:*, anonymous clients too, subscribed or not: only a `#` keeps them out.
+    open: { presence: true, historySize: 10, historyTtl: 60 },
+    board: { allowPublishForSubscriber: true },
+    // A preset named, one field overridden: anonymous read from Public, two publications kept.
+    feed: { preset: 'public', historySize: 2 },
+    // A preset spread, one field overridden: presence from Chat, one subscriber per channel.
+    party: { ...Presets.Chat, maxSubscribers: 1 },
   },
   permissions: {
     rules: [
-      { pattern: 'chat:*', permissions: Standard, allowAnonymous: Subscribe },
+      { pattern: 'chat:*', permissions: Standard, allowAnonymous: Subscribe, users: { mallory: ReadOnly } },
       { pattern: 'chat:announcements', permissions: ReadOnly, roles: { staff: Publish } },
-      { pattern: 'news:*', permissions: ReadOnly, deny: Publish, requireAuth: true },
-      // Subscribers here do not get join/leave pushes, moderators (All) do.
-      { pattern: 'lobby:*', permissions: Subscribe | Publish, roles: { mod: All } },
+      // The exact rule grants news:today; the broader one still takes Publish and anonymous access away.
+      { pattern: 'news:*', deny: Publish, requireAuth: true },
+      { pattern: 'news:today', permissions: Standard, allowAnonymous: ReadOnly },
+      // ReadOnly has no JoinLeave: subscribers here do not get join/leave pushes, moderators (All) do.
+      { pattern: 'lobby:*', permissions: ReadOnly | Publish, roles: { mod: All } },
       { pattern: 'vip:*', permissions: ReadOnly, roles: { vip: Standard } },
+      { pattern: 'open:*', permissions: ReadOnly, allowAnonymous: ReadOnly },
     ],
   },
 };
@@ -82,6 +94,13 @@ class GuardedHandlers {
     return { data: { opened: true } };
   }
 
+  /** The engine lets subscribers publish in board:*; the guard must see the same standing. */
+  @OnPublish('board:*')
+  @RequirePermissions(Permission.Publish)
+  board(@MessageBody() data: object) {
+    return { data: { ...data, checked: true } };
+  }
+
   @OnRpc('misused')
   @RequirePermissions(Permission.Publish)
   misused(@MessageBody() data: unknown) {
@@ -103,8 +122,12 @@ class ChatHandlers {
 @StreamingHandlers()
 @Injectable()
 class SlowRoomHandlers {
+  /** `user channel` of every subscription the hook saw. */
+  readonly seen: string[] = [];
+
   @OnSubscribe('room:*')
-  async slow() {
+  async slow(@ConnectedClient() client: ClientInfo, @Channel() channel: string) {
+    this.seen.push(`${client.user} ${channel}`);
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
 }
@@ -152,7 +175,14 @@ describe('permissions with the centrifuge SDK', () => {
     expect((await announced).data).toEqual({ text: 'release today' });
   });
 
-  it('gives anonymous clients allowAnonymous only, and nothing where a rule requires auth', async () => {
+  it('lets a per-user override replace the rule grants: mallory only reads chat:*', async () => {
+    const mallory = await connect('mallory');
+    const general = await subscribed(mallory, 'chat:general');
+    await expect(general.publish({ text: 'spam' })).rejects.toMatchObject({ code: 103 });
+    await expect(general.history({ limit: 1 })).resolves.toMatchObject({ publications: expect.any(Array) });
+  });
+
+  it('gives anonymous clients allowAnonymous only, and nothing where any matching rule requires auth', async () => {
     const anon = await connect();
     const general = await subscribed(anon, 'chat:general');
     await expect(general.publish({ text: 'anon' })).rejects.toMatchObject({ code: 103 });
@@ -161,7 +191,7 @@ describe('permissions with the centrifuge SDK', () => {
     expect((await anon.rpc('ping', {})).data).toEqual({ pong: true });
   });
 
-  it('lets explicit denial beat the grant and leaves the server free to publish', async () => {
+  it("lets a broader rule's denial beat the most specific rule's grant, and leaves the server free to publish", async () => {
     const alice = await connect('alice');
     const news = await subscribed(alice, 'news:today');
     await expect(news.publish({ text: 'x' })).rejects.toMatchObject({ code: 103 });
@@ -189,15 +219,56 @@ describe('permissions with the centrifuge SDK', () => {
     expect((await aliceDm.history({ limit: 10 })).publications.map((p) => p.data)).toEqual([{ text: 'secret' }]);
   });
 
+  it('keeps personal:#alice to alice without a token, and # channels closed where a rule opens the rest', async () => {
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    const anon = await connect();
+    const inbox = await subscribed(alice, 'personal:#alice');
+    // Personal: only the server writes.
+    await expect(inbox.publish({ text: 'note to self' })).rejects.toMatchObject({ code: 103 });
+    const got = once<any>(inbox, 'publication');
+    await manager.publish('personal:#alice', { note: 'for alice' });
+    expect((await got).data).toEqual({ note: 'for alice' });
+    expect(await refused(bob, 'personal:#alice')).toBe(103);
+
+    await subscribed(alice, 'open:#alice');
+    for (const other of [bob, anon]) {
+      // The rule grants reading without subscribing...
+      await expect(other.history('open:lobby', { limit: 1 })).resolves.toMatchObject({ publications: [] });
+      await subscribed(other, 'open:lobby');
+      // ...but not in a # channel of someone else.
+      expect(await refused(other, 'open:#alice')).toBe(103);
+      await expect(other.presence('open:#alice')).rejects.toMatchObject({ code: 103 });
+      await expect(other.history('open:#alice', { limit: 1 })).rejects.toMatchObject({ code: 103 });
+    }
+  });
+
+  it('applies presets with fields overridden, by name or spread', async () => {
+    for (const n of [1, 2, 3]) await manager.publish('feed:x', { n });
+    const anon = await connect();
+    const feed = await subscribed(anon, 'feed:x');
+    expect((await feed.history({ limit: 10 })).publications.map((p) => p.data)).toEqual([{ n: 2 }, { n: 3 }]);
+
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    const party = await subscribed(alice, 'party:x');
+    expect(Object.values((await party.presence()).clients).map((c) => c.user)).toEqual(['alice']);
+    expect(await refused(bob, 'party:x')).toBe(106);
+  });
+
   it('answers 106 over maxSubscribers, and admits again once someone leaves', async () => {
     const [a, b, c] = await Promise.all([connect('a'), connect('b'), connect('c')]);
     await subscribed(a, 'room:small');
     const second = await subscribed(b, 'room:small');
     expect(await refused(c, 'room:small')).toBe(106);
+    // A full channel refuses before the subscribe handlers run.
+    const seen = () => server.app.get(SlowRoomHandlers).seen.filter((entry) => entry.endsWith(' room:small'));
+    expect(seen()).toEqual(['a room:small', 'b room:small']);
     const left = once(second, 'unsubscribed');
     second.unsubscribe();
     await left;
     await subscribed(c, 'room:small');
+    expect(seen()).toEqual(['a room:small', 'b room:small', 'c room:small']);
   });
 
   it('never lets concurrent subscribers overshoot maxSubscribers, however long the subscribe hook takes', async () => {
@@ -267,6 +338,16 @@ describe('permissions with the centrifuge SDK', () => {
       expect(await refused(alice, 'vault:a')).toBe(103);
       const sub = await subscribed(alice, 'vault:a', { getToken: async (ctx) => subscriptionToken('alice', ctx.channel) });
       expect(sub.state).toBe('subscribed');
+    });
+
+    it('checks @RequirePermissions on publish with the standing the engine uses (subscribed)', async () => {
+      const alice = await connect('alice');
+      const board = await subscribed(alice, 'board:x');
+      const got = once<any>(board, 'publication');
+      await board.publish({ text: 'posted' });
+      expect((await got).data).toEqual({ text: 'posted', checked: true });
+      const bob = await connect('bob');
+      await expect(bob.publish('board:x', { text: 'drive-by' })).rejects.toMatchObject({ code: 103 });
     });
 
     it('fails @RequirePermissions without a channel as a server error, not as a permission', async () => {

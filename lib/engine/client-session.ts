@@ -4,6 +4,7 @@ import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverr
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
+import { checkPublicationDataSize } from '../limits/publication-data-size.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages, UnsubscribeCode } from '../protocol/codes.js';
@@ -511,6 +512,7 @@ export class ClientSession {
     if (!this.node.permissions.can(this.identity, channel, Permission.Publish, { subscribed })) {
       throw new StreamingError(ErrorCode.PermissionDenied);
     }
+    checkPublicationDataSize(req.data, this.node.options.limits.maxPublicationDataSize);
     const hook = await this.node.hooks.onPublish({ client: this.info, channel, data: req.data });
     const publication: Publication = {
       data: hook && 'data' in hook && hook.data !== undefined ? hook.data : req.data,

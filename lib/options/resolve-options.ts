@@ -143,9 +143,10 @@ const defaultLimits: Required<LimitsOptions> = {
   commandsPerSecond: 100,
   commandBurst: 200,
   maxRefusedCommands: 50,
+  maxPublicationDataSize: 0,
 };
 
-function resolveLimits(value: LimitsOptions | undefined): Required<LimitsOptions> {
+function resolveLimits(value: LimitsOptions | undefined, maxMessageSize: number): Required<LimitsOptions> {
   if (value !== undefined && !isRecord(value as unknown)) throw new StreamingOptionsError('limits', 'must be an object');
   for (const key of Object.keys(value ?? {})) {
     if (!Object.hasOwn(defaultLimits, key)) throw new StreamingOptionsError(`limits.${key}`, 'is not a limits option');
@@ -158,6 +159,10 @@ function resolveLimits(value: LimitsOptions | undefined): Required<LimitsOptions
   }
   if (limits.commandsPerSecond > 0 && limits.commandBurst < 1) {
     throw new StreamingOptionsError('limits.commandBurst', 'must be at least 1 when commandsPerSecond is set');
+  }
+  // A larger limit could never be reached: the frame carrying the data is refused first (1009).
+  if (limits.maxPublicationDataSize > maxMessageSize) {
+    throw new StreamingOptionsError('limits.maxPublicationDataSize', `must not exceed websocket.maxMessageSize (${maxMessageSize})`);
   }
   return limits;
 }
@@ -192,7 +197,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.maxPendingCommands', websocket.maxPendingCommands, 1);
   checkNumber('websocket.pingInterval', websocket.pingInterval, 0);
   checkNumber('websocket.pongTimeout', websocket.pongTimeout, 0.01);
-  const limits = resolveLimits(options.limits);
+  const limits = resolveLimits(options.limits, websocket.maxMessageSize);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);
   return {

@@ -69,6 +69,11 @@ export interface LimitsOptions {
   commandBurst?: number;
   /** Refused commands within 10 seconds after which the connection is closed with 3013. Default 50. */
   maxRefusedCommands?: number;
+  /**
+   * Bytes of a client publication's `data` as compact JSON; a larger one answers 106 and the
+   * connection stays. At most `websocket.maxMessageSize`. 0: only the frame size bounds it. Default 0.
+   */
+  maxPublicationDataSize?: number;
 }
 
 export interface StreamingModuleOptions {

@@ -9,10 +9,10 @@ export enum Permission {
   Presence = 4,
   History = 8,
   JoinLeave = 16,
-  /** Read a channel: subscribe, presence, history, join/leave. */
-  ReadOnly = Subscribe | Presence | History | JoinLeave,
-  /** Take part in a channel: read it and publish. */
-  Standard = ReadOnly | Publish,
+  /** Read a channel: subscribe, presence, history; no join/leave pushes. */
+  ReadOnly = Subscribe | Presence | History,
+  /** Take part in a channel: read it, publish, and see who joins and leaves. */
+  Standard = ReadOnly | Publish | JoinLeave,
   /** Every permission; the same as Standard today, and it will hold any permission added later. */
   All = Subscribe | Publish | Presence | History | JoinLeave,
 }

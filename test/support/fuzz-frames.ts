@@ -115,6 +115,24 @@ export class FrameGenerator {
     return JSON.stringify(cmd);
   }
 
+  /** Many subscribes in one frame, to fresh channels and to the given ones: channel limit, rate limit and command queue at once. */
+  private subscribeFlood(): string {
+    return Array.from({ length: 20 + this.int(100) }, (_, i) => {
+      const channel = this.chance(0.8) ? `chat:flood-${this.int(1000)}-${i}` : this.pick(this.channels);
+      return JSON.stringify({ id: this.nextId++, subscribe: { channel } });
+    }).join('\n');
+  }
+
+  /** Commands in an order the protocol forbids or never expects: connect last or twice, a stray pong, a reused id. */
+  private outOfOrder(): string {
+    const commands = [JSON.stringify({ id: this.nextId, connect: {} }), '{}', JSON.stringify(this.command()), JSON.stringify(this.command())];
+    for (let i = commands.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [commands[i], commands[j]] = [commands[j]!, commands[i]!];
+    }
+    return commands.join('\n');
+  }
+
   /** A frame: mostly plausible commands (so the engine, not only the parser, is exercised), some hostile. */
   frame(): string | Buffer {
     const roll = this.random();
@@ -122,7 +140,7 @@ export class FrameGenerator {
     if (roll < 0.7) return Array.from({ length: 1 + this.int(5) }, () => JSON.stringify(this.command())).join('\n');
     if (roll < 0.8) return this.mutated();
     const json = JSON.stringify(this.command());
-    switch (this.int(7)) {
+    switch (this.int(9)) {
       case 0:
         return json.slice(0, this.int(json.length));
       case 1: {
@@ -140,6 +158,10 @@ export class FrameGenerator {
         return JSON.stringify({ id: 1, publish: { channel: 'chat:a', data: 'x'.repeat(40_000 + this.int(60_000)) } });
       case 5:
         return `${json}\n\n${json}`;
+      case 6:
+        return this.subscribeFlood();
+      case 7:
+        return this.outOfOrder();
       default:
         return this.pick(['', '{}', '[]', 'null', '"str"', '{"id":1}', '\n', '{"id":1,"connect":{}}'.repeat(3)]);
     }

@@ -1,6 +1,7 @@
 import type { Connection } from '../lib/delivery/connection.interface.js';
 import { FlushScheduler } from '../lib/delivery/flush-scheduler.js';
 import { OutboundQueue } from '../lib/delivery/outbound-queue.js';
+import { QueueBudget } from '../lib/delivery/queue-budget.js';
 import { JsonCodec } from '../lib/protocol/json-codec.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -24,7 +25,7 @@ function connection(onSend: (frame: string) => void = () => undefined): Connecti
 describe('OutboundQueue and FlushScheduler', () => {
   const codec = new JsonCodec();
   const scheduler = new FlushScheduler();
-  const queueOn = (conn: Connection) => new OutboundQueue(conn, codec, scheduler, 1 << 20, () => undefined);
+  const queueOn = (conn: Connection) => new OutboundQueue(conn, codec, scheduler, 1 << 20, () => undefined, new QueueBudget(0));
 
   it('writes the messages of one turn as one newline-joined frame per connection', async () => {
     const [a, b] = [connection(), connection()];

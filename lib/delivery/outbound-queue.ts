@@ -1,12 +1,13 @@
 import type { Codec } from '../protocol/codec.js';
 import type { Connection } from './connection.interface.js';
 import type { FlushScheduler } from './flush-scheduler.js';
+import type { BudgetedQueue, QueueBudget } from './queue-budget.js';
 
 /**
  * Messages for one connection, written as one frame per tick: replies and publications produced
  * while handling one event share a WebSocket frame.
  */
-export class OutboundQueue {
+export class OutboundQueue implements BudgetedQueue {
   private pending: Buffer[] = [];
   private closed = false;
 
@@ -16,6 +17,7 @@ export class OutboundQueue {
     private readonly scheduler: FlushScheduler,
     private readonly maxQueueSize: number,
     private readonly onSlow: () => void,
+    private readonly budget: QueueBudget,
   ) {}
 
   push(message: Buffer): void {
@@ -29,7 +31,17 @@ export class OutboundQueue {
     const frame = this.codec.join(this.pending);
     this.pending = [];
     this.connection.send(frame);
-    if (this.connection.bufferedAmount() > this.maxQueueSize) this.onSlow();
+    const buffered = this.connection.bufferedAmount();
+    if (buffered > this.maxQueueSize) this.onSlow();
+    else this.budget.update(this, buffered);
+  }
+
+  bufferedAmount(): number {
+    return this.connection.bufferedAmount();
+  }
+
+  cut(): void {
+    this.onSlow();
   }
 
   /** Writes what is pending, then stops accepting messages. */
@@ -37,5 +49,6 @@ export class OutboundQueue {
     this.flush();
     this.closed = true;
     this.pending = [];
+    this.budget.remove(this);
   }
 }

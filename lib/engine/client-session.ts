@@ -5,7 +5,7 @@ import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { checkPublicationDataSize } from '../limits/publication-data-size.js';
-import { historyEnabled } from '../options/namespace-options.js';
+import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages, UnsubscribeCode } from '../protocol/codes.js';
 import type {
@@ -24,6 +24,7 @@ import type {
 } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import type { ClientInfo } from './client-info.js';
+import { ConnectDeadline } from './connect-deadline.js';
 import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
 import { toProtocolError } from './protocol-error-mapping.js';
 import type { Node } from './node.js';
@@ -75,6 +76,7 @@ export class ClientSession {
   private pingTimer?: NodeJS.Timeout;
   private pongTimer?: NodeJS.Timeout;
   private readonly connectionExpiry = new ExpiryTimer();
+  private readonly connectDeadline: ConnectDeadline;
   private awaitingPong = false;
   private readonly limiter?: CommandLimiter;
 
@@ -88,10 +90,15 @@ export class ClientSession {
       node.codec,
       node.scheduler,
       node.options.websocket.maxQueueSize,
-      () => this.disconnect(DisconnectCode.Slow),
+      () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
+      node.budget,
     );
     const { limits } = node.options;
     if (limits.commandsPerSecond > 0) this.limiter = new CommandLimiter(limits);
+    const { connectTimeout } = node.options.websocket;
+    this.connectDeadline = new ConnectDeadline(connectTimeout, () =>
+      this.disconnect(DisconnectCode.Stale, `no successful connect within ${connectTimeout} s`),
+    );
   }
 
   get user(): string {
@@ -149,7 +156,8 @@ export class ClientSession {
   /** Over the command rate: error 111 (temporary, so the SDK retries), logged once per burst. */
   private refuseCommand(command: Command): void {
     if (this.limiter!.firstRefusal) {
-      this.node.logger.warn(`${this.describe()}: over ${this.node.options.limits.commandsPerSecond} commands/s, refusing with 111`);
+      const limit = this.node.options.limits.commandsPerSecond;
+      this.node.log.report('verbose', 'refuse 111', `${this.describe()}: over ${limit} commands/s, refusing with 111`);
     }
     if (command.id === 0) return;
     const code = ErrorCode.TooManyRequests;
@@ -162,10 +170,12 @@ export class ClientSession {
     this.terminate(DisconnectCode.ConnectionClosed, disconnectReasons[DisconnectCode.ConnectionClosed]);
   }
 
-  /** Closes the connection with a protocol disconnect code. */
+  /** Closes the connection with a protocol disconnect code; the reason is logged at verbose, summarised per code. */
   disconnect(code: number, detail?: string, reason = disconnectReasons[code as DisconnectCode] ?? 'disconnect'): void {
     if (this.state === 'closed') return;
-    if (detail) this.node.logger.log(`disconnect ${this.describe()}: ${code} ${reason} (${detail})`);
+    // Only our own failure is worth more than verbose: the rest is the client's doing, or ours on purpose.
+    const level = code === DisconnectCode.ServerError ? 'error' : 'verbose';
+    this.node.log.report(level, `disconnect ${code}`, `disconnect ${this.describe()}: ${code} ${reason}${detail ? ` (${detail})` : ''}`);
     this.queue.close();
     this.connection.close(code, reason);
     this.terminate(code, reason);
@@ -245,15 +255,14 @@ export class ClientSession {
   private fail(err: unknown, command?: Command): void {
     const error = err instanceof StreamingError || err instanceof DisconnectError ? err : toProtocolError(err, this.node.logger);
     if (error instanceof DisconnectError) {
-      this.node.logger.warn(`disconnect ${this.describe()}: ${error.code} ${error.reason}${error.detail ? ` (${error.detail})` : ''}`);
-      this.disconnect(error.code, undefined, error.reason);
+      this.disconnect(error.code, error.detail, error.reason);
       return;
     }
     if (!command || command.id === 0) {
-      this.node.logger.warn(`${this.describe()}: error ${error.code} ${error.message} on an id-less command`);
+      this.node.log.report('debug', `error ${error.code}`, `${this.describe()}: error ${error.code} ${error.message} on an id-less command`);
       return;
     }
-    this.node.logger.log(`${this.describe()}: ${command.method} error ${error.code} ${error.message}`);
+    this.node.log.report('debug', `error ${error.code} ${command.method}`, `${this.describe()}: ${command.method} error ${error.code} ${error.message}`);
     if (command.method === 'connect') this.unusable = true;
     this.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }
@@ -294,6 +303,7 @@ export class ClientSession {
     // Again after the await, in the same synchronous step as counting: concurrent connects of a user cannot both slip in.
     this.checkUserConnections();
     this.state = 'connected';
+    this.connectDeadline.clear();
     this.node.hub.addClient(this);
     const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
     const ttl = this.armExpiry();
@@ -392,13 +402,13 @@ export class ClientSession {
     const ns = resolved.options;
     const permissions = this.node.permissions.permissionsFor(this.identity, channel, { token: grant !== undefined });
     if (!(permissions & Permission.Subscribe)) throw new StreamingError(ErrorCode.PermissionDenied);
-    this.checkChannelRoom(channel);
+    this.checkChannelRoom(channel, ns);
     const hook = await this.node.hooks.onSubscribe({ client: this.info, channel, data: req.data, subscriptionToken: grant !== undefined });
     if (hook?.info !== undefined) chanInfo = hook.info;
     if (this.state !== 'connected') return undefined;
     if (this.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
     // Again after the await: from here to the hub's count nothing awaits, so concurrent subscribers cannot overshoot.
-    this.checkChannelRoom(channel);
+    this.checkChannelRoom(channel, ns);
 
     const sub: Subscription = {
       channel,
@@ -427,10 +437,20 @@ export class ClientSession {
     return undefined;
   }
 
-  private checkChannelRoom(channel: string): void {
+  /** Room in the channel (`maxSubscribers`, `maxSubscribersPerUser`) and on the node (`maxChannels`); 106 when full. */
+  private checkChannelRoom(channel: string, ns: ResolvedNamespaceOptions): void {
+    const { hub } = this.node;
     const maxSubscribers = this.node.permissions.maxSubscribers(channel);
-    if (maxSubscribers > 0 && this.node.hub.localSubscribers(channel) >= maxSubscribers) {
+    if (maxSubscribers > 0 && hub.localSubscribers(channel) >= maxSubscribers) {
       throw StreamingError.of(ErrorCode.LimitExceeded, `channel has ${maxSubscribers} subscribers already`);
+    }
+    const perUser = ns.maxSubscribersPerUser;
+    if (perUser > 0 && this.user !== '' && hub.userSubscribers(channel, this.user) >= perUser) {
+      throw StreamingError.of(ErrorCode.LimitExceeded, `user has ${perUser} connections in the channel already`);
+    }
+    const { maxChannels } = this.node.options.limits;
+    if (maxChannels > 0 && hub.localSubscribers(channel) === 0 && hub.numChannels >= maxChannels) {
+      throw StreamingError.of(ErrorCode.LimitExceeded, `node tracks ${maxChannels} channels already`);
     }
   }
 
@@ -619,7 +639,7 @@ export class ClientSession {
   private async expireSubscription(sub: Subscription): Promise<void> {
     if (this.isClosed() || this.subs.get(sub.channel) !== sub) return;
     if (sub.expireAt === undefined || Date.now() / 1000 < sub.expireAt + this.node.options.auth.expiredSubCloseDelay) return;
-    this.node.logger.log(`${this.describe()}: subscription to ${sub.channel} expired`);
+    this.node.log.report('verbose', 'subscription expired', `${this.describe()}: subscription to ${sub.channel} expired`);
     await this.removeSubscription(sub.channel);
     const unsubscribe = { code: UnsubscribeCode.Expired, reason: 'subscription expired' };
     this.queue.push(this.node.codec.encodePush({ channel: sub.channel, unsubscribe }));
@@ -686,6 +706,7 @@ export class ClientSession {
     this.state = 'closed';
     clearTimeout(this.pingTimer);
     clearTimeout(this.pongTimer);
+    this.connectDeadline.clear();
     this.connectionExpiry.clear();
     this.queue.close();
     if (!wasConnected) return;

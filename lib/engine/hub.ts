@@ -51,6 +51,16 @@ export class Hub<S extends { readonly id: string; readonly user: string }> {
     return this.channels.get(channel);
   }
 
+  /** Connections of `user` subscribed to `channel`: walks the user's connections, which `maxConnectionsPerUser` bounds. */
+  userSubscribers(channel: string, user: string): number {
+    const subscribers = this.channels.get(channel);
+    const sessions = this.users.get(user);
+    if (!subscribers || !sessions) return 0;
+    let count = 0;
+    for (const session of sessions) if (subscribers.has(session)) count++;
+    return count;
+  }
+
   sessionsOf(user: string): ReadonlySet<S> | undefined {
     return this.users.get(user);
   }

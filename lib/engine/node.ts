@@ -6,6 +6,8 @@ import type { Backend } from '../backends/backend.interface.js';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
+import { QueueBudget } from '../delivery/queue-budget.js';
+import { LogSummarizer } from '../logging/log-summarizer.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import type { Codec } from '../protocol/codec.js';
@@ -32,9 +34,12 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly id = randomUUID();
   readonly startedAt = Date.now();
   readonly logger = new Logger('Streaming');
+  /** Lines a client can cause go through here: one line per cause and second under a flood. */
+  readonly log = new LogSummarizer(this.logger);
   readonly codec: Codec = new JsonCodec();
   readonly scheduler = new FlushScheduler();
   readonly hub = new Hub<ClientSession>();
+  readonly budget: QueueBudget;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -43,7 +48,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     @Inject(HANDLER_HOOKS) readonly hooks: HandlerHooks,
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
-  ) {}
+  ) {
+    this.budget = new QueueBudget(options.limits.maxQueuedBytes);
+  }
 
   get broker() {
     return this.backend.broker;
@@ -105,6 +112,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   private deliverJoinLeave(channel: string, body: { join: { info: WireClientInfo } } | { leave: { info: WireClientInfo } }): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
+    // In a big channel every join costs a push per subscriber: a connect flood would multiply into millions.
+    const cap = this.options.limits.maxJoinLeaveSubscribers;
+    if (cap > 0 && subscribers.size > cap) return;
     const encoded = this.codec.encodePush({ channel, ...body });
     for (const session of subscribers) session.deliverJoinLeave(channel, encoded);
   }
@@ -126,6 +136,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
+    this.log.close();
     await Promise.all([this.broker.close(), this.history.close(), this.presence.close()]);
   }
 }

@@ -35,6 +35,8 @@ export interface NodeStats {
   numUsers: number;
   numChannels: number;
   numSubscriptions: number;
+  /** Bytes written to this node's connections and not yet taken by the OS (`limits.maxQueuedBytes` bounds it). */
+  queuedBytes: number;
   uptimeSeconds: number;
 }
 
@@ -108,6 +110,7 @@ export class StreamingManager {
       numUsers: hub.numUsers,
       numChannels: hub.numChannels,
       numSubscriptions: hub.numSubscriptions,
+      queuedBytes: this.node.budget.queuedBytes(),
       uptimeSeconds: Math.floor((Date.now() - this.node.startedAt) / 1000),
     };
   }

@@ -36,6 +36,8 @@ export interface NamespaceOptions {
   allowHistoryForSubscriber?: boolean;
   /** Subscribers per channel on this node; over it, subscribing answers 106. 0 is no limit. */
   maxSubscribers?: number;
+  /** Connections of one user subscribed to one channel on this node; one more answers 106, so one user cannot take every slot. Anonymous clients are not counted. 0 is no limit. */
+  maxSubscribersPerUser?: number;
 }
 
 export type ResolvedNamespaceOptions = Required<Omit<NamespaceOptions, 'preset'>>;
@@ -57,6 +59,7 @@ export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
   allowPresenceForSubscriber: true,
   allowHistoryForSubscriber: true,
   maxSubscribers: 0,
+  maxSubscribersPerUser: 0,
 };
 
 export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {

@@ -144,6 +144,11 @@ const defaultLimits: Required<LimitsOptions> = {
   commandBurst: 200,
   maxRefusedCommands: 50,
   maxPublicationDataSize: 0,
+  maxChannels: 0,
+  maxJoinLeaveSubscribers: 1000,
+  connectionAttemptsPerSecond: 0,
+  connectionAttemptBurst: 20,
+  maxQueuedBytes: 128 * 1024 * 1024,
 };
 
 function resolveLimits(value: LimitsOptions | undefined, maxMessageSize: number): Required<LimitsOptions> {
@@ -159,6 +164,9 @@ function resolveLimits(value: LimitsOptions | undefined, maxMessageSize: number)
   }
   if (limits.commandsPerSecond > 0 && limits.commandBurst < 1) {
     throw new StreamingOptionsError('limits.commandBurst', 'must be at least 1 when commandsPerSecond is set');
+  }
+  if (limits.connectionAttemptsPerSecond > 0 && limits.connectionAttemptBurst < 1) {
+    throw new StreamingOptionsError('limits.connectionAttemptBurst', 'must be at least 1 when connectionAttemptsPerSecond is set');
   }
   // A larger limit could never be reached: the frame carrying the data is refused first (1009).
   if (limits.maxPublicationDataSize > maxMessageSize) {
@@ -190,6 +198,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     maxPendingCommands: ws.maxPendingCommands ?? 256,
     pingInterval: ws.pingInterval ?? 25,
     pongTimeout: ws.pongTimeout ?? 8,
+    connectTimeout: ws.connectTimeout ?? 5,
+    closeTimeout: ws.closeTimeout ?? 1,
   };
   if (!websocket.path.startsWith('/')) throw new StreamingOptionsError('websocket.path', "must start with '/'");
   checkNumber('websocket.maxMessageSize', websocket.maxMessageSize, 64);
@@ -197,6 +207,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.maxPendingCommands', websocket.maxPendingCommands, 1);
   checkNumber('websocket.pingInterval', websocket.pingInterval, 0);
   checkNumber('websocket.pongTimeout', websocket.pongTimeout, 0.01);
+  checkNumber('websocket.connectTimeout', websocket.connectTimeout, 0.01);
+  checkNumber('websocket.closeTimeout', websocket.closeTimeout, 0);
   const limits = resolveLimits(options.limits, websocket.maxMessageSize);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);

@@ -54,6 +54,10 @@ export interface WebSocketOptions {
   pingInterval?: number;
   /** Seconds to wait for the client's pong before disconnecting with 3012. Default 8. */
   pongTimeout?: number;
+  /** Seconds a socket may stay open without a successful `connect`; then it is closed with 3502 (stale). Default 5. */
+  connectTimeout?: number;
+  /** Seconds a close frame gets to leave (and the client to answer it) before the socket is destroyed. Default 1. */
+  closeTimeout?: number;
 }
 
 export interface LimitsOptions {
@@ -74,6 +78,22 @@ export interface LimitsOptions {
    * connection stays. At most `websocket.maxMessageSize`. 0: only the frame size bounds it. Default 0.
    */
   maxPublicationDataSize?: number;
+  /** Channels this node tracks (with at least one local subscriber); a subscribe to one more answers 106. 0: no limit. Default 0. */
+  maxChannels?: number;
+  /**
+   * A channel with more local subscribers than this pushes no join/leave (presence still answers):
+   * each join would otherwise cost one push per subscriber. 0: no limit. Default 1000.
+   */
+  maxJoinLeaveSubscribers?: number;
+  /** WebSocket upgrades one IP address may attempt per second on average; one over gets HTTP 429. 0: no limit. Default 0. */
+  connectionAttemptsPerSecond?: number;
+  /** Upgrades one IP address may attempt at once, above the average. Default 20. */
+  connectionAttemptBurst?: number;
+  /**
+   * Bytes queued to all connections of this node together; over it, the connections with the
+   * most queued are disconnected as slow (3008) until it fits. 0: no limit. Default 128 MiB.
+   */
+  maxQueuedBytes?: number;
 }
 
 export interface StreamingModuleOptions {

@@ -18,6 +18,7 @@ export const Presets = {
     forceRecovery: true,
     allowPublishForSubscriber: true,
     maxSubscribers: 1000,
+    maxSubscribersPerUser: 10,
   },
   /** Server-to-client notices: kept a week and recovered, clients only read. */
   Notification: {

@@ -8,7 +8,11 @@ const MAX_REASON_BYTES = 123;
 export class WebSocketConnection implements Connection {
   readonly transport = 'websocket' as const;
 
-  constructor(private readonly socket: WebSocket) {}
+  constructor(
+    private readonly socket: WebSocket,
+    /** How long the close frame (and the client's answer) may take; `ws` alone would wait 30 s. */
+    private readonly closeTimeoutMs: number,
+  ) {}
 
   send(frame: Buffer): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: false });
@@ -17,6 +21,10 @@ export class WebSocketConnection implements Connection {
   close(code: number, reason: string): void {
     if (this.socket.readyState !== this.socket.OPEN && this.socket.readyState !== this.socket.CONNECTING) return;
     this.socket.close(code, Buffer.from(reason).subarray(0, MAX_REASON_BYTES).toString());
+    // A stalled reader never lets the close frame out: its socket and backlog must not linger.
+    const timer = setTimeout(() => this.socket.terminate(), this.closeTimeoutMs);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
   }
 
   bufferedAmount(): number {

@@ -4,9 +4,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Node } from '../engine/node.js';
+import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { WebSocketConnection } from './websocket-connection.js';
+import { closeAll } from './close-all.js';
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -23,7 +25,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('Streaming');
   private wss?: WebSocketServer;
   private server?: Server;
-  private limitLoggedAt = 0;
+  private attempts?: AddressRateLimiter;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -43,15 +45,18 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       maxPayload: this.options.websocket.maxMessageSize,
       perMessageDeflate: false,
     });
+    const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.options.limits;
+    if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);
     server.on('upgrade', this.onUpgrade);
     this.logger.log(`WebSocket endpoint at ${this.options.websocket.path}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.server?.off('upgrade', this.onUpgrade);
+    this.attempts?.close();
     await this.node.shutdown();
     if (!this.wss) return;
-    for (const socket of this.wss.clients) socket.terminate();
+    await closeAll(this.wss.clients, this.options.websocket.closeTimeout * 1000);
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
@@ -62,32 +67,42 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       if (this.server!.listenerCount('upgrade') === 1) socket.destroy();
       return;
     }
-    const { maxConnections } = this.options.limits;
-    if (maxConnections > 0 && this.wss!.clients.size >= maxConnections) {
-      this.refuseOverLimit(socket, maxConnections);
-      return;
-    }
+    if (!this.admitUpgrade(req, socket)) return;
     this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   };
 
-  /** 503 before the upgrade, as Centrifugo: the SDK sees a failed transport and retries with backoff. */
-  private refuseOverLimit(socket: Duplex, limit: number): void {
-    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    const now = Date.now();
-    // One line per 10 s: a herd of reconnecting clients would otherwise flood the log.
-    if (now - this.limitLoggedAt > 10_000) {
-      this.limitLoggedAt = now;
-      this.logger.warn(`node connection limit (${limit}) reached: refusing WebSocket upgrades with 503`);
+  /**
+   * Limits checked before the WebSocket exists, with a plain HTTP status (as Centrifugo): the SDK
+   * sees a failed transport and retries with backoff.
+   */
+  private admitUpgrade(req: IncomingMessage, socket: Duplex): boolean {
+    const address = req.socket.remoteAddress ?? '';
+    if (this.attempts && !this.attempts.admit(address)) {
+      refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
+      const rate = this.options.limits.connectionAttemptsPerSecond;
+      this.node.log.report('verbose', 'upgrade 429', `${address} over ${rate} connection attempts/s: refusing upgrades with 429`);
+      return false;
     }
+    const { maxConnections } = this.options.limits;
+    if (maxConnections > 0 && this.wss!.clients.size >= maxConnections) {
+      refuse(socket, '503 Service Unavailable');
+      this.node.log.report('warn', 'upgrade 503', `node connection limit (${maxConnections}) reached: refusing WebSocket upgrades with 503`);
+      return false;
+    }
+    return true;
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const session = this.node.createSession(new WebSocketConnection(ws), req.headers);
+    const session = this.node.createSession(new WebSocketConnection(ws, this.options.websocket.closeTimeout * 1000), req.headers);
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {
       // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002...).
-      this.logger.warn(`websocket error from ${req.socket.remoteAddress}: ${err.message}`);
+      this.node.log.report('verbose', 'websocket error', `websocket error from ${req.socket.remoteAddress}: ${err.message}`);
     });
   }
+}
+
+function refuse(socket: Duplex, status: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${status}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -14,7 +14,9 @@ export class MemoryBroker implements Broker {
 
   async subscribe(): Promise<void> {}
 
-  async unsubscribe(): Promise<void> {}
+  async unsubscribe(channel: string): Promise<void> {
+    this.history.forgetUnpublished(channel);
+  }
 
   async publish(channel: string, publication: Publication, options: BrokerPublishOptions): Promise<StreamPosition | undefined> {
     if (!options.history) {

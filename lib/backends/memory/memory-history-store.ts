@@ -17,6 +17,8 @@ interface Stream {
 }
 
 const SWEEP_INTERVAL_MS = 5000;
+/** Streams looked at per sweep: a node with a million channels must not stall its event loop for one pass. */
+const SWEEP_BATCH = 10_000;
 
 function newEpoch(): string {
   return randomBytes(4).toString('hex');
@@ -26,6 +28,8 @@ function newEpoch(): string {
 export class MemoryHistoryStore implements HistoryStore {
   private readonly streams = new Map<string, Stream>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Where the last sweep stopped; a Map's iterator survives deletes and sees what is added. */
+  private cursor?: IterableIterator<[string, Stream]>;
 
   constructor(private readonly now: () => number = Date.now) {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
@@ -80,6 +84,18 @@ export class MemoryHistoryStore implements HistoryStore {
     this.streams.delete(channel);
   }
 
+  /**
+   * The node's last subscriber left: a stream nothing was ever published to goes, so a channel only
+   * subscribed to costs nothing afterwards. A later subscriber gets a new epoch, which loses nothing.
+   */
+  forgetUnpublished(channel: string): void {
+    if (this.streams.get(channel)?.top === 0) this.streams.delete(channel);
+  }
+
+  get size(): number {
+    return this.streams.size;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.streams.clear();
@@ -95,9 +111,17 @@ export class MemoryHistoryStore implements HistoryStore {
     return stream;
   }
 
-  private sweep(): void {
+  /** Drops expired publications and streams past their meta TTL, SWEEP_BATCH streams at a time. */
+  sweep(): void {
     const now = this.now();
-    for (const [channel, stream] of this.streams) {
+    this.cursor ??= this.streams.entries();
+    for (let i = 0; i < SWEEP_BATCH; i++) {
+      const next = this.cursor.next();
+      if (next.done) {
+        this.cursor = undefined;
+        return;
+      }
+      const [channel, stream] = next.value;
       if (stream.metaExpireAt <= now) {
         this.streams.delete(channel);
         continue;

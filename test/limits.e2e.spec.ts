@@ -262,7 +262,12 @@ describe('limits', () => {
     [{ limits: { maxConnectionsPerUser: -1 } }, /limits\.maxConnectionsPerUser must be a whole number >= 0/],
     [{ limits: { commandsPerSecond: 1.5 } }, /limits\.commandsPerSecond must be a whole number/],
     [{ limits: { commandBurst: 0 } }, /limits\.commandBurst must be at least 1/],
-    [{ limits: { maxChannels: 3 } }, /limits\.maxChannels is not a limits option/],
+    [{ limits: { maxChanels: 3 } }, /limits\.maxChanels is not a limits option/],
+    [{ limits: { connectionAttemptsPerSecond: 5, connectionAttemptBurst: 0 } }, /limits\.connectionAttemptBurst must be at least 1/],
+    [{ limits: { maxQueuedBytes: -1 } }, /limits\.maxQueuedBytes must be a whole number >= 0/],
+    [{ websocket: { connectTimeout: 0 } }, /websocket\.connectTimeout must be a number >= 0\.01/],
+    [{ websocket: { closeTimeout: -1 } }, /websocket\.closeTimeout must be a number >= 0/],
+    [{ namespaces: { chat: { maxSubscribersPerUser: -2 } } }, /namespaces\.chat\.maxSubscribersPerUser must be a number >= 0/],
     [{ limits: { maxPublicationDataSize: 70_000 } }, /limits\.maxPublicationDataSize must not exceed websocket\.maxMessageSize \(65536\)/],
     [{ limits: { maxPublicationDataSize: 2048 }, websocket: { maxMessageSize: 1024 } }, /limits\.maxPublicationDataSize must not exceed websocket\.maxMessageSize \(1024\)/],
   ])('refuses %j at start-up', (options, message) => {

@@ -53,6 +53,31 @@ describe('channel state', () => {
     }
   });
 
+  it('maxChannels caps the channels a node tracks: a new one answers 106, a tracked one still admits', async () => {
+    const server = await startApp({
+      auth: { anonymous: true },
+      channel: { allowSubscribeForAnonymous: true },
+      limits: { maxChannels: 3 },
+    });
+    const [a, b] = [await RawClient.open(server.wsUrl), await RawClient.open(server.wsUrl)];
+    try {
+      for (const raw of [a, b]) raw.command({ id: 1, connect: {} });
+      for (const [id, channel] of ['one', 'two', 'three', 'four'].entries()) a.command({ id: id + 2, subscribe: { channel } });
+      expect((await a.reply(4)).subscribe).toBeDefined();
+      expect((await a.reply(5)).error.code).toBe(106);
+      b.command({ id: 2, subscribe: { channel: 'one' } });
+      expect((await b.reply(2)).subscribe).toBeDefined();
+      // Leaving frees the slot.
+      a.command({ id: 6, unsubscribe: { channel: 'two' } });
+      a.command({ id: 7, subscribe: { channel: 'four' } });
+      expect((await a.reply(7)).subscribe).toBeDefined();
+    } finally {
+      a.close();
+      b.close();
+      await server.close();
+    }
+  });
+
   it('sweeps streams past their meta TTL a bounded batch at a time', async () => {
     let now = 1_000_000;
     const store = new MemoryHistoryStore(() => now);

@@ -47,7 +47,7 @@ export class JwtAuthenticator implements Authenticator {
       expired: () => new StreamingError(ErrorCode.TokenExpired),
       // A bad subscription token is a refused subscription, not a closed connection (Centrifugo).
       invalid: (detail) => {
-        this.logger.log(`subscription token refused: ${detail}`);
+        this.logger.debug(`subscription token refused: ${detail}`);
         return new StreamingError(ErrorCode.PermissionDenied);
       },
     };

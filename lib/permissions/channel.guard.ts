@@ -46,7 +46,7 @@ export class ChannelGuard implements CanActivate {
   }
 
   private refuse(client: ClientInfo, why: string): false {
-    this.logger.log(`client ${client.id} (user "${client.user}") refused by ChannelGuard: ${why}`);
+    this.logger.debug(`client ${client.id} (user "${client.user}") refused by ChannelGuard: ${why}`);
     return false;
   }
 }

@@ -1,24 +1,8 @@
-import WebSocket from 'ws';
 import { startApp } from '../support/app.js';
 import { connectOutcome, sdkClient } from '../support/centrifuge-client.js';
 import { RawClient } from '../support/raw-client.js';
+import { upgradeOutcome } from '../support/upgrade-outcome.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
-
-/** The status of a refused upgrade, or 'open' when the WebSocket opened. */
-function upgradeOutcome(url: string): Promise<number | 'open'> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', reject);
-  });
-}
 
 /** Sockets that never send `connect` (issue 13, 1). */
 describe('connect timeout', () => {

@@ -1,7 +1,7 @@
-import WebSocket from 'ws';
 import { StreamingManager } from '../../lib/index.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { RawClient } from '../support/raw-client.js';
+import { upgradeOutcome } from '../support/upgrade-outcome.js';
 
 const SUBSCRIBERS = 60;
 const FLOOD = 150;
@@ -21,22 +21,6 @@ async function passer(server: TestApp): Promise<void> {
   const raw = await subscriber(server);
   raw.close();
   await raw.closed;
-}
-
-/** The status of a refused upgrade, or 'open' when the WebSocket opened. */
-function upgradeOutcome(url: string): Promise<number | 'open'> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', reject);
-  });
 }
 
 /** Join/leave amplification and connection-attempt floods (issue 13, 3). */

@@ -65,4 +65,27 @@ describe('slow consumers', () => {
       await server.close();
     }
   }, 30_000);
+
+  it('a client that stops answering pings is closed with 3012 and its socket destroyed, not kept for the close handshake', async () => {
+    const server = await startApp({
+      auth: { anonymous: true },
+      channel: { allowSubscribeForAnonymous: true },
+      websocket: { pingInterval: 0.2, pongTimeout: 0.2, closeTimeout: 0.2 },
+    });
+    try {
+      const stalled = await subscriber(server);
+      // Paused, it neither answers the ping nor the close frame: ws alone would wait 30 s for it.
+      stalled.ws.pause();
+      const manager = server.app.get(StreamingManager);
+      const deadline = Date.now() + 3000;
+      while ((await openSockets(server)) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await openSockets(server)).toBe(0);
+      expect(manager.stats().numClients).toBe(0);
+      stalled.ws.resume();
+      // The close frame had reached the kernel before the socket was destroyed.
+      expect(await stalled.closeCode()).toBe(3012);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { errors, jwtVerify } from 'jose';
+import { LogSummarizer } from '../logging/log-summarizer.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
@@ -37,7 +38,8 @@ const ON_SUB_REFRESH: Refusal = {
  */
 @Injectable()
 export class JwtAuthenticator implements Authenticator {
-  private readonly logger = new Logger('Streaming');
+  /** Every client's token can bring a line here: one per cause and second under a flood. */
+  private readonly log = new LogSummarizer(new Logger('Streaming'));
   private readonly keys?: JwtKeys;
   private readonly onSubscribe: Refusal;
 
@@ -47,7 +49,7 @@ export class JwtAuthenticator implements Authenticator {
       expired: () => new StreamingError(ErrorCode.TokenExpired),
       // A bad subscription token is a refused subscription, not a closed connection (Centrifugo).
       invalid: (detail) => {
-        this.logger.debug(`subscription token refused: ${detail}`);
+        this.log.report('debug', 'subscription token refused', `subscription token refused: ${detail}`);
         return new StreamingError(ErrorCode.PermissionDenied);
       },
     };
@@ -110,7 +112,7 @@ export class JwtAuthenticator implements Authenticator {
       // Not valid yet counts as expired, as in Centrifugo: a new token may be valid.
       if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'nbf') throw refusal.expired();
       if (err instanceof JwksUnavailableError) {
-        this.logger.error(`cannot verify a token: ${err.message}`);
+        this.log.report('error', 'jwks unavailable', `cannot verify a token: ${err.message}`);
         throw StreamingError.of(ErrorCode.Internal, 'token keys unavailable');
       }
       throw refusal.invalid(err instanceof Error ? err.message : String(err));

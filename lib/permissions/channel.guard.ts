@@ -2,6 +2,7 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { ClientInfo } from '../engine/client-info.js';
 import type { HandlerExtra } from '../handlers/handler-args.js';
+import { LogSummarizer } from '../logging/log-summarizer.js';
 import { PUBLIC_HANDLER, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './permission.decorators.js';
 import { describePermissions, Permission } from './permission.enum.js';
 import { PermissionChecker } from './permission-checker.js';
@@ -14,7 +15,8 @@ import { PermissionChecker } from './permission-checker.js';
  */
 @Injectable()
 export class ChannelGuard implements CanActivate {
-  private readonly logger = new Logger('Streaming');
+  /** Refusals are the clients' doing: one line per second under a flood. */
+  private readonly log = new LogSummarizer(new Logger('Streaming'));
 
   constructor(
     private readonly reflector: Reflector,
@@ -46,7 +48,7 @@ export class ChannelGuard implements CanActivate {
   }
 
   private refuse(client: ClientInfo, why: string): false {
-    this.logger.debug(`client ${client.id} (user "${client.user}") refused by ChannelGuard: ${why}`);
+    this.log.report('debug', 'channel guard refusal', `client ${client.id} (user "${client.user}") refused by ChannelGuard: ${why}`);
     return false;
   }
 }

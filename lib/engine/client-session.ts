@@ -97,7 +97,7 @@ export class ClientSession {
     if (limits.commandsPerSecond > 0) this.limiter = new CommandLimiter(limits);
     const { connectTimeout } = node.options.websocket;
     this.connectDeadline = new ConnectDeadline(connectTimeout, () =>
-      this.disconnect(DisconnectCode.Stale, `no successful connect within ${connectTimeout} s`),
+      this.disconnect(DisconnectCode.Stale, `no connect within ${connectTimeout} s`),
     );
   }
 
@@ -212,6 +212,7 @@ export class ClientSession {
       this.disconnect(DisconnectCode.BadRequest, `${command.method} before connect`);
       return;
     }
+    if (command.method === 'connect') this.connectDeadline.clear();
     try {
       const result = await this.dispatch(command);
       if (result !== undefined && !this.isClosed()) this.reply({ id: command.id, [command.method]: result });
@@ -263,7 +264,10 @@ export class ClientSession {
       return;
     }
     this.node.log.report('debug', `error ${error.code} ${command.method}`, `${this.describe()}: ${command.method} error ${error.code} ${error.message}`);
-    if (command.method === 'connect') this.unusable = true;
+    if (command.method === 'connect') {
+      this.unusable = true;
+      this.connectDeadline.arm();
+    }
     this.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }
 
@@ -303,7 +307,6 @@ export class ClientSession {
     // Again after the await, in the same synchronous step as counting: concurrent connects of a user cannot both slip in.
     this.checkUserConnections();
     this.state = 'connected';
-    this.connectDeadline.clear();
     this.node.hub.addClient(this);
     const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
     const ttl = this.armExpiry();

@@ -54,7 +54,7 @@ export interface WebSocketOptions {
   pingInterval?: number;
   /** Seconds to wait for the client's pong before disconnecting with 3012. Default 8. */
   pongTimeout?: number;
-  /** Seconds a socket may stay open without a successful `connect`; then it is closed with 3502 (stale). Default 5. */
+  /** Seconds a socket may stay open without sending `connect`, or after a refused one; then it is closed with 3502 (stale). Default 5. */
   connectTimeout?: number;
   /** Seconds a close frame gets to leave (and the client to answer it) before the socket is destroyed. Default 1. */
   closeTimeout?: number;

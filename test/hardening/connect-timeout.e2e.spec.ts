@@ -1,8 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { OnConnect, StreamingHandlers } from '../../lib/index.js';
 import { startApp } from '../support/app.js';
 import { connectOutcome, sdkClient } from '../support/centrifuge-client.js';
 import { RawClient } from '../support/raw-client.js';
 import { upgradeOutcome } from '../support/upgrade-outcome.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
+
+/** An app whose connect hook takes longer than the connect timeout, as one calling a slow service. */
+@StreamingHandlers()
+@Injectable()
+class SlowConnectHandlers {
+  @OnConnect()
+  async slow() {
+    await new Promise((resolve) => setTimeout(resolve, 600));
+  }
+}
 
 /** Sockets that never send `connect` (issue 13, 1). */
 describe('connect timeout', () => {
@@ -45,6 +57,17 @@ describe('connect timeout', () => {
       connected.command({ id: 2, presence_stats: { channel: 'x' } });
       expect(await connected.reply(2)).toMatchObject({ id: 2 });
       connected.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does not cut off a client whose connect is still being handled when the deadline passes', async () => {
+    const server = await startApp({ auth: { jwt: { secret: TEST_SECRET } }, websocket: { connectTimeout: 0.2 } }, [SlowConnectHandlers]);
+    try {
+      const client = sdkClient(server.wsUrl, { token: await connectionToken('dave') });
+      expect(await connectOutcome(client)).toBe('connected');
+      client.disconnect();
     } finally {
       await server.close();
     }

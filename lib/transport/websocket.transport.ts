@@ -7,8 +7,8 @@ import { Node } from '../engine/node.js';
 import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
-import { WebSocketConnection } from './websocket-connection.js';
 import { closeAll } from './close-all.js';
+import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;

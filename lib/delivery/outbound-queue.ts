@@ -10,6 +10,8 @@ import type { BudgetedQueue, QueueBudget } from './queue-budget.js';
 export class OutboundQueue implements BudgetedQueue {
   private pending: Buffer[] = [];
   private closed = false;
+  /** What the budget last heard from us: most writes leave nothing behind, and then say nothing. */
+  private reported = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -33,11 +35,16 @@ export class OutboundQueue implements BudgetedQueue {
     this.connection.send(frame);
     const buffered = this.connection.bufferedAmount();
     if (buffered > this.maxQueueSize) this.onSlow();
-    else this.budget.update(this, buffered);
+    else if (buffered !== this.reported) {
+      this.reported = buffered;
+      this.budget.update(this, buffered);
+    }
   }
 
+  /** Asked by the budget when it refreshes: what it learns here is what it holds for us. */
   bufferedAmount(): number {
-    return this.connection.bufferedAmount();
+    this.reported = this.connection.bufferedAmount();
+    return this.reported;
   }
 
   cut(): void {

@@ -6,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Node } from '../engine/node.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
+import { routeUpgradePath } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
@@ -22,7 +23,7 @@ function toBuffer(data: RawData): Buffer {
 export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Streaming');
   private wss?: WebSocketServer;
-  private server?: Server;
+  private releaseUpgrades?: () => void;
   private limitLoggedAt = 0;
 
   constructor(
@@ -37,31 +38,25 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       this.logger.warn('no HTTP server (standalone application): the WebSocket endpoint is not served');
       return;
     }
-    this.server = server;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.websocket.maxMessageSize,
       perMessageDeflate: false,
     });
-    server.on('upgrade', this.onUpgrade);
+    this.releaseUpgrades = routeUpgradePath(server, this.options.websocket.path, this.onUpgrade);
     this.logger.log(`WebSocket endpoint at ${this.options.websocket.path}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.server?.off('upgrade', this.onUpgrade);
+    this.releaseUpgrades?.();
     await this.node.shutdown();
     if (!this.wss) return;
     for (const socket of this.wss.clients) socket.terminate();
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
+  /** Upgrades of the endpoint's path only (`routeUpgradePath`). */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = (req.url ?? '').split('?', 1)[0];
-    if (path !== this.options.websocket.path) {
-      // Another upgrade listener (a Nest gateway, say) may own this path.
-      if (this.server!.listenerCount('upgrade') === 1) socket.destroy();
-      return;
-    }
     const { maxConnections } = this.options.limits;
     if (maxConnections > 0 && this.wss!.clients.size >= maxConnections) {
       this.refuseOverLimit(socket, maxConnections);

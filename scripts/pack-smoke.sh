@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Proves the published shape works: build, `npm pack`, install the tarball into a fresh Nest app
-# (outside this repo), then connect the official SDK to it.
+# Proves the published shape works: build, `npm pack`, install the tarball into a fresh app outside
+# this repo, then run it against the official SDK as
+#   - a CommonJS Nest app (no "type", TypeScript `module: nodenext`, as `nest new` makes it) with a
+#     WsAdapter gateway beside the endpoint, compiled by tsc with `skipLibCheck: false` against the
+#     newest @types/node, run through Node's require(esm);
+#   - an ES module app in plain JavaScript;
+# and checks the package's own files (LICENSE, source maps with their sources).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -11,26 +16,40 @@ npm run build >/dev/null
 tarball="$(npm pack --silent --pack-destination "$work")"
 
 version() { node -p "require('$root/package-lock.json').packages['node_modules/$1'].version"; }
+newest_types_node="$(npm view @types/node@latest version --prefer-online 2>/dev/null)"
 
 mkdir -p "$work/app"
 cat >"$work/app/package.json" <<JSON
 {
   "name": "pack-smoke-app",
   "private": true,
-  "type": "module",
   "dependencies": {
     "@streaming/nest": "file:$work/$tarball",
     "@nestjs/common": "$(version @nestjs/common)",
     "@nestjs/core": "$(version @nestjs/core)",
     "@nestjs/platform-express": "$(version @nestjs/platform-express)",
+    "@nestjs/platform-ws": "$(version @nestjs/platform-ws)",
+    "@nestjs/websockets": "$(version @nestjs/websockets)",
     "reflect-metadata": "$(version reflect-metadata)",
     "rxjs": "$(version rxjs)",
     "centrifuge": "$(version centrifuge)",
     "ws": "$(version ws)"
+  },
+  "devDependencies": {
+    "typescript": "$(version typescript)",
+    "@types/node": "$newest_types_node",
+    "@types/ws": "$(version @types/ws)"
   }
 }
 JSON
-cp "$root/scripts/pack-smoke-app.mjs" "$work/app/main.mjs"
+cp "$root/scripts/pack-smoke/cjs-app.ts" "$work/app/main.ts"
+cp "$root/scripts/pack-smoke/tsconfig.json" "$work/app/tsconfig.json"
+cp "$root/scripts/pack-smoke/esm-app.mjs" "$work/app/esm.mjs"
+cp "$root/scripts/pack-smoke/check-package.mjs" "$work/app/check-package.mjs"
 cd "$work/app"
 npm install --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null
-node main.mjs
+echo "pack smoke: compiling the CommonJS app with @types/node $newest_types_node, skipLibCheck off"
+npx tsc -p tsconfig.json
+node dist/main.js
+node esm.mjs
+node check-package.mjs

@@ -1,4 +1,5 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512'] as const;
@@ -14,7 +15,7 @@ const EC_ALGORITHM_BY_CURVE: Record<string, JwtAlgorithm> = {
 };
 
 /** A public key from PEM (SPKI or certificate) or a JWK; throws with the reason when it is neither. */
-export function importPublicKey(key: string | JsonWebKey): KeyObject {
+export function importPublicKey(key: string | JWK): KeyObject {
   const keyObject = typeof key === 'string' ? createPublicKey(key) : createPublicKey({ key, format: 'jwk' });
   algorithmsOfPublicKey(keyObject);
   return keyObject;

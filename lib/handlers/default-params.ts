@@ -1,4 +1,4 @@
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/internal';
+import { ROUTE_ARGS_METADATA } from './nest-route-args.js';
 import { StreamingParamtype } from './param.decorators.js';
 
 // A string: ExternalContextCreator puts the key in a template string, which a symbol would break.

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
-import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import type { ClientInfo } from '../engine/client-info.js';
 import type {
   ChannelEvent,
@@ -23,6 +22,9 @@ import { mapException } from './exception-mapper.js';
 import type { HandlerArgs, HandlerExtra } from './handler-args.js';
 import { type ChannelEventKind, getHandlerBindings, type HandlerBinding, isHandlerClass } from './handler-metadata.js';
 import { StreamingParamsFactory } from './params-factory.js';
+
+/** Nest's `InstanceWrapper`, named through the public `DiscoveryService` rather than a deep import. */
+type ProviderWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
 interface Handler {
   /** `Class.method`, for startup errors and logs. */
@@ -171,7 +173,7 @@ export class HandlerRegistry implements HandlerHooks, OnModuleInit {
 }
 
 /** The instance to register, if the provider is a handler class. */
-function handlerInstance(wrapper: InstanceWrapper): object | undefined {
+function handlerInstance(wrapper: ProviderWrapper): object | undefined {
   const instance = wrapper.instance as object | undefined;
   const type = instance?.constructor ?? wrapper.metatype;
   if (wrapper.isAlias || !type || !isHandlerClass(type)) return undefined;

@@ -1,10 +1,10 @@
 import type { PipeTransform, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
+import { BODY_PARAMTYPE, ROUTE_ARGS_METADATA } from './nest-route-args.js';
 
 /** Kinds of handler parameters, as pipes see them in `ArgumentMetadata.type`. */
 export const StreamingParamtype = {
   /** Nest's own body type, so pipes see `'body'`: ValidationPipe skips `'custom'` params. */
-  Body: RouteParamtypes.BODY,
+  Body: BODY_PARAMTYPE,
   /** Beyond Nest's route param types, so pipes see `'custom'` and a ValidationPipe leaves them alone. */
   Client: 40,
   Channel: 41,

@@ -1,4 +1,4 @@
-import type { JsonWebKey } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
@@ -13,7 +13,7 @@ export interface JwtOptions {
   /** HMAC secret: HS256, HS384 and HS512 tokens. */
   secret?: string;
   /** RSA or EC public key, PEM (SPKI or certificate) or JWK: RS256/384/512, or the ES algorithm of the curve. */
-  publicKey?: string | JsonWebKey;
+  publicKey?: string | JWK;
   /** JWKS endpoint for RS and ES tokens (cached, refetched for an unknown `kid`); not with `publicKey`. */
   jwksUrl?: string;
   /** Seconds the fetched key set is kept before it is fetched again. Default 600. */

@@ -8,6 +8,7 @@ import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { closeAll } from './close-all.js';
+import { routeUpgradePath } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
@@ -24,7 +25,7 @@ function toBuffer(data: RawData): Buffer {
 export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Streaming');
   private wss?: WebSocketServer;
-  private server?: Server;
+  private releaseUpgrades?: () => void;
   private attempts?: AddressRateLimiter;
 
   constructor(
@@ -39,7 +40,6 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       this.logger.warn('no HTTP server (standalone application): the WebSocket endpoint is not served');
       return;
     }
-    this.server = server;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.websocket.maxMessageSize,
@@ -47,12 +47,12 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     });
     const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.options.limits;
     if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);
-    server.on('upgrade', this.onUpgrade);
+    this.releaseUpgrades = routeUpgradePath(server, this.options.websocket.path, this.onUpgrade);
     this.logger.log(`WebSocket endpoint at ${this.options.websocket.path}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.server?.off('upgrade', this.onUpgrade);
+    this.releaseUpgrades?.();
     this.attempts?.close();
     await this.node.shutdown();
     if (!this.wss) return;
@@ -60,13 +60,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
+  /** Upgrades of the endpoint's path only (`routeUpgradePath`). */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = (req.url ?? '').split('?', 1)[0];
-    if (path !== this.options.websocket.path) {
-      // Another upgrade listener (a Nest gateway, say) may own this path.
-      if (this.server!.listenerCount('upgrade') === 1) socket.destroy();
-      return;
-    }
     if (!this.admitUpgrade(req, socket)) return;
     this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   };

@@ -17,6 +17,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The sample imports the package by name, as a user would; tests run it against the sources.
     '^@streaming/nest$': '<rootDir>/lib/index.ts',
+    '^@streaming/nest/testing$': '<rootDir>/lib/testing/index.ts',
   },
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 20000,

@@ -27,8 +27,11 @@ export type {
 export type { AuthenticatorProvider } from './auth/authenticator-provider.js';
 export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
 export { JwtAuthenticator } from './auth/jwt-authenticator.js';
+export { StreamingTokens } from './auth/streaming-tokens.js';
+export type { ConnectionTokenOptions, SubscriptionTokenOptions } from './auth/streaming-tokens.js';
 
 export type { ClientInfo } from './engine/client-info.js';
+export type { TrustProxy } from './transport/client-address.js';
 export type {
   ConnectHookResult,
   PublishHookResult,

@@ -65,7 +65,7 @@ class CapturingLogger implements LoggerService {
 }
 
 function client(overrides: Partial<ClientInfo> = {}): ClientInfo {
-  return { id: 'c1', user: 'alice', transport: 'websocket', channels: [], roles: [], ...overrides };
+  return { id: 'c1', user: 'alice', transport: 'websocket', ip: '127.0.0.1', headers: {}, channels: [], roles: [], ...overrides };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<StreamingError> {

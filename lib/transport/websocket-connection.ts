@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Connection } from '../delivery/connection.interface.js';
 
@@ -8,7 +9,11 @@ const MAX_REASON_BYTES = 123;
 export class WebSocketConnection implements Connection {
   readonly transport = 'websocket' as const;
 
-  constructor(private readonly socket: WebSocket) {}
+  constructor(
+    private readonly socket: WebSocket,
+    readonly ip: string,
+    readonly headers: IncomingHttpHeaders,
+  ) {}
 
   send(frame: Buffer): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: false });

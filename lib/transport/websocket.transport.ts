@@ -6,6 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Node } from '../engine/node.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
+import { clientAddress } from './client-address.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
@@ -82,12 +83,13 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const session = this.node.createSession(new WebSocketConnection(ws), req.headers);
+    const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
+    const session = this.node.createSession(new WebSocketConnection(ws, ip, req.headers));
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {
       // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002...).
-      this.logger.warn(`websocket error from ${req.socket.remoteAddress}: ${err.message}`);
+      this.logger.warn(`websocket error from ${ip}: ${err.message}`);
     });
   }
 }

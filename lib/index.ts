@@ -48,7 +48,7 @@ export {
   OnUnsubscribe,
   StreamingHandlers,
 } from './handlers/handler.decorators.js';
-export { Channel, ConnectedClient, MessageBody } from './handlers/param.decorators.js';
+export { ChannelName, ConnectedClient, StreamingBody } from './handlers/param.decorators.js';
 export type { HandlerExtra } from './handlers/handler-args.js';
 
 export { DisconnectCode, ErrorCode, UnsubscribeCode } from './protocol/codes.js';
@@ -62,4 +62,4 @@ export type { ChannelRule, PermissionsOptions } from './permissions/channel-rule
 export { Presets } from './permissions/presets.js';
 export type { PresetName } from './permissions/presets.js';
 export { ChannelGuard } from './permissions/channel.guard.js';
-export { Public, RequirePermissions, Roles } from './permissions/permission.decorators.js';
+export { AllowAnonymous, RequirePermissions, RequireRoles } from './permissions/permission.decorators.js';

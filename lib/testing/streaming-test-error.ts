@@ -3,6 +3,8 @@ export class StreamingTestError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** The server marked the error temporary: the SDK would retry. */
+    readonly temporary = false,
   ) {
     super(`${code} ${message}`);
     this.name = 'StreamingTestError';
@@ -11,8 +13,8 @@ export class StreamingTestError extends Error {
   /** What the SDK rejects with, or emits on `disconnected`/`unsubscribed`, as an error. */
   static from(value: unknown): StreamingTestError {
     if (value instanceof StreamingTestError) return value;
-    const { code, message, reason } = (value ?? {}) as { code?: unknown; message?: unknown; reason?: unknown };
+    const { code, message, reason, temporary } = (value ?? {}) as { code?: unknown; message?: unknown; reason?: unknown; temporary?: unknown };
     if (typeof code !== 'number') throw value instanceof Error ? value : new Error(String(value));
-    return new StreamingTestError(code, String(message ?? reason ?? ''));
+    return new StreamingTestError(code, String(message ?? reason ?? ''), temporary === true);
   }
 }

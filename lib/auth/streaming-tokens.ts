@@ -63,7 +63,7 @@ export class StreamingTokens {
   }
 
   /** A connection token for `user` ("" for an anonymous one). */
-  connectionToken(user: string, options: ConnectionTokenOptions = {}): Promise<string> {
+  async connectionToken(user: string, options: ConnectionTokenOptions = {}): Promise<string> {
     checkUser(user);
     const claims: Record<string, unknown> = {};
     if (options.info !== undefined) claims.info = options.info;
@@ -84,7 +84,7 @@ export class StreamingTokens {
   }
 
   /** A subscription token letting `user` subscribe to `channel` where the namespace or rules ask for one. */
-  subscriptionToken(user: string, channel: string, options: SubscriptionTokenOptions = {}): Promise<string> {
+  async subscriptionToken(user: string, channel: string, options: SubscriptionTokenOptions = {}): Promise<string> {
     checkUser(user);
     if (typeof channel !== 'string' || channel === '') throw new TypeError('channel must be a non-empty string');
     const claims: Record<string, unknown> = { channel, ...grantClaims(options) };

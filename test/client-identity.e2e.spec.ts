@@ -156,6 +156,8 @@ describe('@nestjs/throttler as a global guard on streaming handlers', () => {
     await again.publish('chat:room', { n: 2 });
     await again.publish('chat:room', { n: 3 });
     await again.expectError(111, again.publish('chat:room', { n: 4 }));
+    // @SkipThrottle() on a handler method works as on a controller's.
+    for (let n = 1; n <= 5; n++) await again.publish('free:room', { n });
   });
 
   it('keys per user with a getTracker override: five users from one address each publish, one user is limited', async () => {

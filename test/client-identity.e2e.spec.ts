@@ -1,33 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { ConnectedClient, OnPublish, OnRpc, StreamingHandlers, StreamingModule, type ClientInfo, type StreamingModuleOptions } from '../lib/index.js';
+import { StreamingModule, type StreamingModuleOptions } from '../lib/index.js';
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { StreamingTestClient, StreamingTestServer } from '../lib/testing/index.js';
 import { clientAddress, proxyTrust } from '../lib/transport/client-address.js';
+import { startFixture } from './fixtures/fixture-process.js';
+import { WhoAmI } from './fixtures/who-am-i.handlers.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 const logger = process.env.TEST_LOGS ? undefined : false;
 
-@StreamingHandlers()
-@Injectable()
-class WhoAmI {
-  @OnRpc('whoami')
-  whoami(@ConnectedClient() client: ClientInfo) {
-    const { id, user, ip, transport, headers, roles } = client;
-    return { id, user, ip, transport, roles, agent: headers['user-agent'], custom: headers['x-custom'] };
-  }
-
-  @OnPublish('chat:*')
-  post() {
-    return undefined;
-  }
-}
-
-const chat: StreamingModuleOptions = {
-  auth: { jwt: { secret: TEST_SECRET } },
-  namespaces: { chat: { allowPublishForClient: true } },
-};
+const tokens: StreamingModuleOptions = { auth: { jwt: { secret: TEST_SECRET } } };
 
 interface ThrottledApp {
   /** A client of `user` coming from `address` (the app trusts one proxy hop). */
@@ -35,44 +16,19 @@ interface ThrottledApp {
   close(): Promise<void>;
 }
 
-/**
- * test/fixtures/throttled-app.ts in its own Node process: `@nestjs/throttler` is CommonJS and
- * requires Nest's ES modules, which only Node itself (require(esm)), not jest's runtime, can load.
- */
+/** test/fixtures/throttled-app.ts in its own Node process: `@nestjs/throttler` is CommonJS, see startFixture. */
 async function throttledApp(tracker: 'address' | 'user'): Promise<ThrottledApp> {
-  const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', fixture('swc-register.mjs'), fixture('throttled-app.ts'), tracker], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('throttled app did not start in 15 s')), 15_000);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`throttled app exited with ${code}`)));
-  });
+  const app = await startFixture('throttled-app.ts', [tracker]);
   const clients: StreamingTestClient[] = [];
   return {
     async connect(user, address = '127.0.0.1') {
-      const token = await connectionToken(user);
-      const client = await StreamingTestClient.connect(`ws://127.0.0.1:${port}/connection/websocket`, {
-        token,
-        headers: { 'x-forwarded-for': address },
-      });
+      const client = await StreamingTestClient.connect(app.url, { token: await connectionToken(user), headers: { 'x-forwarded-for': address } });
       clients.push(client);
       return client;
     },
     async close() {
       for (const client of clients) client.disconnect();
-      child.stdin!.end();
-      await exited;
+      await app.close();
     },
   };
 }
@@ -82,9 +38,9 @@ describe('ClientInfo: who a handler is talking to', () => {
   afterEach(() => server?.close());
 
   it('carries id, user, roles, transport, the address and the upgrade headers', async () => {
-    server = await StreamingTestServer.start({ imports: [StreamingModule.forRoot(chat)], providers: [WhoAmI] }, { logger });
+    server = await StreamingTestServer.start({ imports: [StreamingModule.forRoot(tokens)], providers: [WhoAmI] }, { logger });
     const alice = await server.connect('alice', { roles: ['ops'], headers: { 'user-agent': 'tests/1.0', 'x-custom': 'yes' } });
-    expect(await alice.rpc('whoami')).toEqual({
+    expect(await alice.rpc('whoami')).toMatchObject({
       id: alice.id,
       user: 'alice',
       ip: '127.0.0.1',
@@ -98,7 +54,7 @@ describe('ClientInfo: who a handler is talking to', () => {
   it('believes X-Forwarded-For only as far as trustProxy says', async () => {
     const forwarded = { 'x-forwarded-for': '203.0.113.7, 198.51.100.2' };
     const ipWith = async (trustProxy: StreamingModuleOptions['trustProxy']) => {
-      server = await StreamingTestServer.start({ imports: [StreamingModule.forRoot({ ...chat, trustProxy })], providers: [WhoAmI] }, { logger });
+      server = await StreamingTestServer.start({ imports: [StreamingModule.forRoot({ ...tokens, trustProxy })], providers: [WhoAmI] }, { logger });
       try {
         const client = await server.connect('alice', { headers: forwarded });
         return (await client.rpc<{ ip: string }>('whoami')).ip;

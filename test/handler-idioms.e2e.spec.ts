@@ -1,27 +1,11 @@
-import { Injectable, UseGuards, ValidationPipe, type CanActivate, type LoggerService } from '@nestjs/common';
+import { Injectable, UseGuards, ValidationPipe, type CanActivate } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, WsException } from '@nestjs/websockets';
 import { IsString, Length } from 'class-validator';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { OnPublish, OnRpc, StreamingBody, StreamingHandlers, StreamingModule, type ClientInfo } from '../lib/index.js';
 import { StreamingTestClient, StreamingTestServer } from '../lib/testing/index.js';
+import { startFixture } from './fixtures/fixture-process.js';
+import { CapturingLogger } from './support/capturing-logger.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
-
-/** Keeps log lines, so a test can count them and read their level. */
-class CapturingLogger implements LoggerService {
-  readonly lines: { level: string; text: string }[] = [];
-  log = (...args: unknown[]) => this.push('log', args);
-  error = (...args: unknown[]) => this.push('error', args);
-  warn = (...args: unknown[]) => this.push('warn', args);
-  debug = (...args: unknown[]) => this.push('debug', args);
-  verbose = (...args: unknown[]) => this.push('verbose', args);
-  private push(level: string, args: unknown[]) {
-    this.lines.push({ level, text: args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' | ') });
-  }
-  about(text: string) {
-    return this.lines.filter((l) => l.text.includes(text));
-  }
-}
 
 class TextDto {
   @IsString()
@@ -131,28 +115,13 @@ describe('@nestjs/websockets idioms on streaming handlers', () => {
 
 describe('without @nestjs/websockets installed', () => {
   it('starts and serves handlers', async () => {
-    const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-    const child = spawn(process.execPath, ['--import', fixture('swc-register.mjs'), fixture('plain-app.ts')], {
-      env: { ...process.env, STREAMING_TEST_BLOCK: '@nestjs/websockets' },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const app = await startFixture('plain-app.ts', [], { STREAMING_TEST_BLOCK: '@nestjs/websockets' });
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening (\d+)/.exec(out);
-          if (match) resolve(Number(match[1]));
-        });
-        child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${out}`)));
-      });
-      const client = await StreamingTestClient.connect(`ws://127.0.0.1:${port}/connection/websocket`, { token: await connectionToken('alice') });
+      const client = await StreamingTestClient.connect(app.url, { token: await connectionToken('alice') });
       expect(await client.rpc('blocked')).toEqual({ websockets: 'not installed' });
       client.disconnect();
     } finally {
-      child.stdin.end();
-      await exited;
+      await app.close();
     }
   });
 });

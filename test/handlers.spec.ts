@@ -21,7 +21,6 @@ import {
   type CanActivate,
   type ExceptionFilter,
   type ExecutionContext,
-  type LoggerService,
   type NestInterceptor,
   type Provider,
 } from '@nestjs/common';
@@ -48,22 +47,7 @@ import { HandlerRegistry } from '../lib/handlers/handler-registry.js';
 import { ChannelName, ConnectedClient, StreamingBody } from '../lib/handlers/param.decorators.js';
 import { DisconnectCode, ErrorCode } from '../lib/protocol/codes.js';
 import { DisconnectError, StreamingError } from '../lib/protocol/protocol-error.js';
-
-/** Keeps log lines instead of printing them, so tests can read them. */
-class CapturingLogger implements LoggerService {
-  readonly lines: { level: string; text: string }[] = [];
-  log = (...args: unknown[]) => this.push('log', args);
-  error = (...args: unknown[]) => this.push('error', args);
-  warn = (...args: unknown[]) => this.push('warn', args);
-  debug = (...args: unknown[]) => this.push('debug', args);
-  verbose = (...args: unknown[]) => this.push('verbose', args);
-  private push(level: string, args: unknown[]) {
-    this.lines.push({ level, text: args.map(String).join(' | ') });
-  }
-  errors(context: string): string[] {
-    return this.lines.filter((l) => l.level === 'error' && l.text.endsWith(`| ${context}`)).map((l) => l.text);
-  }
-}
+import { CapturingLogger } from './support/capturing-logger.js';
 
 function client(overrides: Partial<ClientInfo> = {}): ClientInfo {
   return { id: 'c1', user: 'alice', transport: 'websocket', ip: '127.0.0.1', headers: {}, channels: [], roles: [], ...overrides };

@@ -140,7 +140,8 @@ export class StreamingTestClient {
    * connection closed with that disconnect code (3000-4999); rejects when it succeeds or fails otherwise.
    */
   async expectError(code: number, action: Promise<unknown> | (() => Promise<unknown>)): Promise<StreamingTestError> {
-    const running = typeof action === 'function' ? action() : action;
+    // Through a promise, so that an action throwing before it returns counts as failing too.
+    const running = typeof action === 'function' ? Promise.resolve().then(action) : action;
     const outcome = this.wait<unknown>(`error ${code}`, (resolve, reject) => {
       const onDisconnected = (ctx: unknown) => reject(StreamingTestError.from(ctx));
       this.sdk.on('disconnected', onDisconnected);

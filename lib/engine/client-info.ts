@@ -12,7 +12,7 @@ export interface ClientInfo extends Identity {
    * written for HTTP requests, `@nestjs/throttler`'s among them, key per client here too.
    */
   ip: string;
-  /** Headers of the WebSocket upgrade request (user agent, origin, cookies, forwarding headers). */
+  /** Headers of the WebSocket upgrade request (user agent, origin, cookies, forwarding headers); never sent to clients. */
   headers: IncomingHttpHeaders;
   /** Channels the client is subscribed to now. */
   channels: string[];

@@ -23,7 +23,7 @@ export function importPublicKey(key: string | JsonWebKey): KeyObject {
 
 /** A private key from PEM (PKCS#8, PKCS#1, SEC1) or a JWK; throws with the reason when it is not an RSA or EC private key. */
 export function importPrivateKey(key: string | JWK): KeyObject {
-  const keyObject = typeof key === 'string' ? createPrivateKey(key) : createPrivateKey({ key: key as JsonWebKey, format: 'jwk' });
+  const keyObject = typeof key === 'string' ? createPrivateKey(key) : createPrivateKey({ key, format: 'jwk' });
   algorithmsOfPublicKey(keyObject);
   return keyObject;
 }

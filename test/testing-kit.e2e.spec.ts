@@ -35,8 +35,11 @@ const streaming = StreamingModule.forRoot({
 });
 
 describe('@streaming/nest/testing', () => {
-  let server: StreamingTestServer;
-  afterEach(() => server.close());
+  let server: StreamingTestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
   it("tests a user's handler in five lines", async () => {
     server = await StreamingTestServer.start({ imports: [streaming], providers: [Greeter, ChatHandlers] }, { logger });
@@ -69,6 +72,12 @@ describe('@streaming/nest/testing', () => {
     const later = carol.nextPublication('chat:a');
     await manager.publish('chat:a', { n: 4 });
     expect((await later).data).toEqual({ n: 4 });
+  });
+
+  it('says so when the module under test lacks StreamingModule', async () => {
+    await expect(StreamingTestServer.start({ providers: [Greeter] }, { logger })).rejects.toThrow(
+      'StreamingTestServer: the app does not import StreamingModule (forRoot or forRootAsync)',
+    );
   });
 
   it('connects anonymously without a user, and rejects a refused connection with its code', async () => {

@@ -42,14 +42,14 @@ export class StreamingTestServer {
   /** Listens with an app you created (your own bootstrap: static assets, adapters, global pipes) on a free port. */
   static async listen(app: INestApplication): Promise<StreamingTestServer> {
     try {
+      const options = findStreamingOptions(app);
       await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      return new StreamingTestServer(app, `http://127.0.0.1:${port}`, `ws://127.0.0.1:${port}${options.websocket.path}`);
     } catch (err) {
       await app.close();
       throw err;
     }
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    const { path } = app.get<ResolvedStreamingOptions>(STREAMING_OPTIONS, { strict: false }).websocket;
-    return new StreamingTestServer(app, `http://127.0.0.1:${port}`, `ws://127.0.0.1:${port}${path}`);
   }
 
   /** Mints tokens with the module's key, as `connect` does. */
@@ -80,6 +80,14 @@ export class StreamingTestServer {
     for (const client of this.clients) client.disconnect();
     this.clients.clear();
     await this.app.close();
+  }
+}
+
+function findStreamingOptions(app: INestApplication): ResolvedStreamingOptions {
+  try {
+    return app.get<ResolvedStreamingOptions>(STREAMING_OPTIONS, { strict: false });
+  } catch {
+    throw new Error('StreamingTestServer: the app does not import StreamingModule (forRoot or forRootAsync)');
   }
 }
 

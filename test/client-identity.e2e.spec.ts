@@ -80,6 +80,8 @@ describe('clientAddress', () => {
     // The peer is not a trusted proxy: what it claims is ignored.
     expect(clientAddress('192.0.2.9', '1.1.1.1', trust(['10.0.0.0/8']))).toBe('192.0.2.9');
     expect(clientAddress('::ffff:10.0.0.1', '2001:db8::1', trust(['::ffff:10.0.0.0/104']))).toBe('2001:db8::1');
+    // A server listening on `::` sees IPv4 peers as IPv4-mapped addresses: an IPv4 range still covers them.
+    expect(clientAddress('::ffff:10.0.0.1', '1.1.1.1', trust(['10.0.0.0/8']))).toBe('1.1.1.1');
   });
 
   it('stops at an entry that is not an address: the hop that wrote it is the last one believed', () => {

@@ -27,8 +27,11 @@ export type {
 export type { AuthenticatorProvider } from './auth/authenticator-provider.js';
 export type { JwtAlgorithm } from './auth/jwt-algorithms.js';
 export { JwtAuthenticator } from './auth/jwt-authenticator.js';
+export { StreamingTokens } from './auth/streaming-tokens.js';
+export type { ConnectionTokenOptions, SubscriptionTokenOptions } from './auth/streaming-tokens.js';
 
 export type { ClientInfo } from './engine/client-info.js';
+export type { TrustProxy } from './transport/client-address.js';
 export type {
   ConnectHookResult,
   PublishHookResult,
@@ -45,7 +48,7 @@ export {
   OnUnsubscribe,
   StreamingHandlers,
 } from './handlers/handler.decorators.js';
-export { Channel, ConnectedClient, MessageBody } from './handlers/param.decorators.js';
+export { ChannelName, ConnectedClient, StreamingBody } from './handlers/param.decorators.js';
 export type { HandlerExtra } from './handlers/handler-args.js';
 
 export { DisconnectCode, ErrorCode, UnsubscribeCode } from './protocol/codes.js';
@@ -59,4 +62,4 @@ export type { ChannelRule, PermissionsOptions } from './permissions/channel-rule
 export { Presets } from './permissions/presets.js';
 export type { PresetName } from './permissions/presets.js';
 export { ChannelGuard } from './permissions/channel.guard.js';
-export { Public, RequirePermissions, Roles } from './permissions/permission.decorators.js';
+export { AllowAnonymous, RequirePermissions, RequireRoles } from './permissions/permission.decorators.js';

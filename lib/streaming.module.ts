@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
+import { StreamingTokens } from './auth/streaming-tokens.js';
 import { createBackend } from './backends/create-backend.js';
 import { ChannelResolver } from './engine/channel-resolver.js';
 import { Node } from './engine/node.js';
@@ -30,7 +31,8 @@ import { WebSocketTransport } from './transport/websocket.transport.js';
     Node,
     WebSocketTransport,
     StreamingManager,
+    StreamingTokens,
   ],
-  exports: [StreamingManager, PermissionChecker],
+  exports: [StreamingManager, PermissionChecker, StreamingTokens],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

@@ -1,5 +1,5 @@
 import { Injectable, UseGuards, ValidationPipe } from '@nestjs/common';
-import { Channel, ChannelGuard, ConnectedClient, MessageBody, OnPublish, OnRpc, Roles, StreamingHandlers, StreamingManager, type ClientInfo } from '@streaming/nest';
+import { ChannelGuard, ChannelName, ConnectedClient, OnPublish, OnRpc, RequireRoles, StreamingBody, StreamingHandlers, StreamingManager, type ClientInfo } from '@streaming/nest';
 import { IsString, Length } from 'class-validator';
 
 export class TextDto {
@@ -22,25 +22,25 @@ export class ChatHandlers {
   constructor(private readonly streaming: StreamingManager) {}
 
   @OnRpc('echo')
-  echo(@MessageBody() data: unknown): unknown {
+  echo(@StreamingBody() data: unknown): unknown {
     return data;
   }
 
   /** Every client publication in `chat:*` passes here; what it returns is what subscribers get. */
   @OnPublish('chat:*')
-  chat(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
+  chat(@StreamingBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
     return stamped(text, client);
   }
 
   /** The private team rooms carry the same messages; only who may subscribe differs. */
   @OnPublish('team:*')
-  team(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
+  team(@StreamingBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
     return stamped(text, client);
   }
 
   /** Direct messages: the page of the other user learns of the conversation from its personal channel. */
   @OnPublish('dm:*')
-  async dm(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo, @Channel() channel: string) {
+  async dm(@StreamingBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo, @ChannelName() channel: string) {
     const users = channel.slice(channel.indexOf('#') + 1).split(',');
     for (const user of users.filter((u) => u !== '' && u !== client.user)) {
       await this.streaming.publish(`personal:#${user}`, { type: 'dm', from: client.user, channel });
@@ -50,9 +50,9 @@ export class ChatHandlers {
 
   /** Admins (token with `roles: ["admin"]`) announce to everyone, anonymous readers included. */
   @OnRpc('announce')
-  @Roles('admin')
+  @RequireRoles('admin')
   @UseGuards(ChannelGuard)
-  async announce(@MessageBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
+  async announce(@StreamingBody(validated) { text }: TextDto, @ConnectedClient() client: ClientInfo) {
     await this.streaming.publish('public:announcements', { text, user: client.user, at: Date.now() });
     return { ok: true };
   }

@@ -1,6 +1,5 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
-import { SAMPLE_CONFIG, type SampleConfig } from './config.js';
-import { signSubscriptionToken, signToken } from './tokens.js';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { StreamingTokens } from '@streaming/nest';
 
 function userName(user: string): string {
   // Names go into user-limited channels (`dm:#alice,bob`), so `,` `#` and spaces cannot be part of them.
@@ -14,17 +13,17 @@ function userName(user: string): string {
  */
 @Controller('dev')
 export class DevTokenController {
-  constructor(@Inject(SAMPLE_CONFIG) private readonly config: SampleConfig) {}
+  constructor(private readonly tokens: StreamingTokens) {}
 
   @Get('token')
   async token(@Query('user') user = ''): Promise<{ token: string }> {
-    return { token: await signToken(this.config.secret, userName(user)) };
+    return { token: await this.tokens.connectionToken(userName(user)) };
   }
 
   /** Subscription tokens for the private `team:*` channels; a real app would check team membership here. */
   @Get('sub-token')
   async subToken(@Query('user') user = '', @Query('channel') channel = ''): Promise<{ token: string }> {
     if (!/^team:[\w-]{1,64}$/.test(channel)) throw new BadRequestException('channel must be team:<name>');
-    return { token: await signSubscriptionToken(this.config.secret, userName(user), channel) };
+    return { token: await this.tokens.subscriptionToken(userName(user), channel) };
   }
 }

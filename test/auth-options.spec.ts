@@ -8,7 +8,7 @@ describe('auth options', () => {
   const ecJwk = keyPair('ec').publicKey.export({ format: 'jwk' });
 
   it.each<[string, unknown, RegExp]>([
-    ['no key at all', { jwt: {} }, /auth\.jwt needs a secret, a publicKey or a jwksUrl/],
+    ['no key at all', { jwt: {} }, /auth\.jwt needs a secret, a publicKey, a privateKey or a jwksUrl/],
     ['an empty secret', { jwt: { secret: '' } }, /auth\.jwt\.secret must be a non-empty string/],
     ['a publicKey that is not a key', { jwt: { publicKey: 'not a pem' } }, /auth\.jwt\.publicKey is not a usable RSA or EC public key/],
     ['a publicKey of a wrong type', { jwt: { publicKey: 42 } }, /auth\.jwt\.publicKey must be a PEM string or a JWK object/],

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
-import { OnRpc, StreamingHandlers, StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
-import { startApp, type TestApp } from './support/app.js';
-import { collect, connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
+import { OnRpc, StreamingHandlers, StreamingManager, StreamingModule, type StreamingModuleOptions } from '../lib/index.js';
+import { StreamingTestServer } from '../lib/testing/index.js';
+import { once, sdkClient } from './support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 @StreamingHandlers()
@@ -30,21 +30,15 @@ const options: StreamingModuleOptions = {
   },
 };
 
+/** The SDK's own features (recovery, presence, join/leave, getToken) through the test kit's clients, and the bare SDK where the kit has no say. */
 describe('official centrifuge SDK against the server', () => {
-  let server: TestApp;
+  let server: StreamingTestServer;
   let manager: StreamingManager;
   const clients: Centrifuge[] = [];
 
-  async function connected(user?: string, extra: Record<string, unknown> = {}): Promise<Centrifuge> {
-    const token = user === undefined ? undefined : await connectionToken(user, extra);
-    const client = sdkClient(server.wsUrl, token ? { token } : {});
-    clients.push(client);
-    return connectedClient(client);
-  }
-
   beforeAll(async () => {
-    server = await startApp(options, [EchoHandlers]);
-    manager = server.app.get(StreamingManager);
+    server = await StreamingTestServer.start({ imports: [StreamingModule.forRoot(options)], providers: [EchoHandlers] }, { logger: process.env.TEST_LOGS ? undefined : false });
+    manager = server.get(StreamingManager);
   });
 
   afterEach(() => {
@@ -56,63 +50,59 @@ describe('official centrifuge SDK against the server', () => {
   });
 
   it('connects with a token and reports the user in publications', async () => {
-    const alice = await connected('alice', { info: { name: 'Alice' } });
-    const sub = await subscribed(alice, 'chat:general');
-    const got = once<any>(sub, 'publication');
-    await sub.publish({ text: 'hi' });
-    const pub = await got;
+    const alice = await server.connect('alice', { info: { name: 'Alice' } });
+    await alice.subscribe('chat:general');
+    await alice.publish('chat:general', { text: 'hi' });
+    const pub = await alice.nextPublication('chat:general');
     expect(pub.data).toEqual({ text: 'hi' });
     expect(pub.info).toMatchObject({ user: 'alice', connInfo: { name: 'Alice' } });
     expect(pub.offset).toBeGreaterThan(0);
   });
 
   it('connects anonymously when allowed and may subscribe only where anonymous access is on', async () => {
-    const anon = await connected();
-    await subscribed(anon, 'public:news');
-    const sub = anon.newSubscription('chat:general');
-    const failed = once<any>(sub, 'unsubscribed');
-    sub.subscribe();
-    expect((await failed).code).toBe(103);
+    const anon = await server.connect();
+    await anon.subscribe('public:news');
+    await anon.expectError(103, anon.subscribe('chat:general'));
   });
 
   it('delivers publications to every subscriber, from clients and from StreamingManager', async () => {
-    const alice = await connected('alice');
-    const bob = await connected('bob');
-    const subA = await subscribed(alice, 'chat:room1');
-    const subB = await subscribed(bob, 'chat:room1');
-    const toBob = collect<any>(subB, 'publication', 2);
-    const toAlice = collect<any>(subA, 'publication', 2);
-    await subA.publish({ n: 1 });
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    await alice.subscribe('chat:room1');
+    await bob.subscribe('chat:room1');
+    await alice.publish('chat:room1', { n: 1 });
     await manager.publish('chat:room1', { n: 2 });
-    expect((await toBob).map((p) => p.data)).toEqual([{ n: 1 }, { n: 2 }]);
-    expect((await toAlice).map((p) => p.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    for (const client of [bob, alice]) {
+      expect((await client.nextPublication()).data).toEqual({ n: 1 });
+      expect((await client.nextPublication()).data).toEqual({ n: 2 });
+    }
   });
 
   it('answers presence and presence stats', async () => {
-    const alice = await connected('alice');
-    const bob = await connected('bob');
-    const subA = await subscribed(alice, 'chat:presence');
-    await subscribed(bob, 'chat:presence');
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    const subA = await alice.subscribe('chat:presence');
+    await bob.subscribe('chat:presence');
     const presence = await subA.presence();
     expect(Object.values(presence.clients).map((c: any) => c.user).sort()).toEqual(['alice', 'bob']);
     expect(await subA.presenceStats()).toEqual({ numClients: 2, numUsers: 2 });
   });
 
   it('pushes join and leave', async () => {
-    const alice = await connected('alice');
-    const bob = await connected('bob');
-    const subA = await subscribed(alice, 'chat:joins');
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    const subA = await alice.subscribe('chat:joins');
     const joined = new Promise<any>((resolve) => subA.on('join', (ctx) => ctx.info.user === 'bob' && resolve(ctx)));
-    const subB = await subscribed(bob, 'chat:joins');
+    await bob.subscribe('chat:joins');
     expect((await joined).info.user).toBe('bob');
     const left = once<any>(subA, 'leave');
-    subB.unsubscribe();
+    bob.unsubscribe('chat:joins');
     expect((await left).info.user).toBe('bob');
   });
 
   it('returns history with limit, since and reverse', async () => {
-    const alice = await connected('alice');
-    const sub = await subscribed(alice, 'chat:history');
+    const alice = await server.connect('alice');
+    const sub = await alice.subscribe('chat:history');
     for (let i = 1; i <= 5; i++) await manager.publish('chat:history', { i });
     const all = await sub.history({ limit: -1 });
     expect(all.publications.map((p: any) => p.data.i)).toEqual([1, 2, 3, 4, 5]);
@@ -129,15 +119,13 @@ describe('official centrifuge SDK against the server', () => {
   });
 
   it('recovers, in order, the publications sent while the connection was down', async () => {
-    const alice = await connected('alice');
-    const sub = await subscribed(alice, 'chat:recovery');
+    const alice = await server.connect('alice');
+    const sub = await alice.subscribe('chat:recovery');
     await manager.publish('chat:recovery', { n: 0 });
-    await once(sub, 'publication');
+    expect((await alice.nextPublication()).data).toEqual({ n: 0 });
 
-    const received: number[] = [];
-    sub.on('publication', (ctx: any) => received.push(ctx.data.n));
     const resubscribed = once<any>(sub, 'subscribed');
-    alice.once('connecting', () => {
+    alice.sdk.once('connecting', () => {
       // The SDK waits at least minReconnectDelay before reconnecting: these land while it is away.
       for (let n = 1; n <= 5; n++) void manager.publish('chat:recovery', { n });
     });
@@ -145,21 +133,18 @@ describe('official centrifuge SDK against the server', () => {
     const ctx = await resubscribed;
     expect(ctx.wasRecovering).toBe(true);
     expect(ctx.recovered).toBe(true);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(received).toEqual([1, 2, 3, 4, 5]);
-
     await manager.publish('chat:recovery', { n: 6 });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(received).toEqual([1, 2, 3, 4, 5, 6]);
+    // In order, each once: a duplicate or a gap would show before 6.
+    for (let n = 1; n <= 6; n++) expect((await alice.nextPublication()).data).toEqual({ n });
   });
 
   it('reports recovered: false when the epoch no longer matches', async () => {
-    const alice = await connected('alice');
-    const sub = await subscribed(alice, 'chat:epoch');
+    const alice = await server.connect('alice');
+    const sub = await alice.subscribe('chat:epoch');
     await manager.publish('chat:epoch', { n: 1 });
-    await once(sub, 'publication');
+    await alice.nextPublication();
     const resubscribed = once<any>(sub, 'subscribed');
-    alice.once('connecting', () => void manager.removeHistory('chat:epoch'));
+    alice.sdk.once('connecting', () => void manager.removeHistory('chat:epoch'));
     await manager.disconnect('alice', { code: 3011 });
     const ctx = await resubscribed;
     expect(ctx.wasRecovering).toBe(true);
@@ -167,23 +152,20 @@ describe('official centrifuge SDK against the server', () => {
   });
 
   it('calls rpc handlers and answers 104 for unknown methods', async () => {
-    const alice = await connected('alice');
-    expect((await alice.rpc('echo', { a: 1 })).data).toEqual({ a: 1 });
-    await expect(alice.rpc('nope', {})).rejects.toMatchObject({ code: 104 });
+    const alice = await server.connect('alice');
+    expect(await alice.rpc('echo', { a: 1 })).toEqual({ a: 1 });
+    await alice.expectError(104, alice.rpc('nope', {}));
   });
 
   it('refuses unknown namespaces with 102', async () => {
-    const alice = await connected('alice');
-    const sub = alice.newSubscription('nowhere:x');
-    const failed = once<any>(sub, 'unsubscribed');
-    sub.subscribe();
-    expect((await failed).code).toBe(102);
+    const alice = await server.connect('alice');
+    await alice.expectError(102, alice.subscribe('nowhere:x'));
   });
 
   it('fetches a new token through getToken when the first one has expired', async () => {
     const expired = await connectionToken('carol', {}, -10);
     let calls = 0;
-    const client = sdkClient(server.wsUrl, {
+    const client = sdkClient(server.url, {
       token: expired,
       getToken: async () => {
         calls++;
@@ -199,7 +181,7 @@ describe('official centrifuge SDK against the server', () => {
 
   it('refuses a token signed with another secret with 3500 and no reconnect', async () => {
     const forged = await connectionToken('mallory', {}, 3600, 'not-the-secret');
-    const client = sdkClient(server.wsUrl, { token: forged });
+    const client = sdkClient(server.url, { token: forged });
     clients.push(client);
     const gone = once<any>(client, 'disconnected');
     client.connect();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
-import { MessageBody, OnRpc, StreamingHandlers, StreamingManager, type LimitsOptions } from '../lib/index.js';
+import { StreamingBody, OnRpc, StreamingHandlers, StreamingManager, type LimitsOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { once, sdkClient } from './support/centrifuge-client.js';
 import { FrameGenerator, prng } from './support/fuzz-frames.js';
@@ -40,7 +40,7 @@ const SETUPS: Array<{ name: string; limits: LimitsOptions; frames: number; allow
 @Injectable()
 class EchoHandlers {
   @OnRpc('echo')
-  echo(@MessageBody() data: unknown) {
+  echo(@StreamingBody() data: unknown) {
     return data;
   }
 }

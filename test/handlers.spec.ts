@@ -21,11 +21,11 @@ import {
   type CanActivate,
   type ExceptionFilter,
   type ExecutionContext,
-  type LoggerService,
   type NestInterceptor,
   type Provider,
 } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { WsException } from '@nestjs/websockets';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsInt, IsString, Length } from 'class-validator';
 import { map, of, type Observable } from 'rxjs';
@@ -44,28 +44,13 @@ import {
 } from '../lib/handlers/handler.decorators.js';
 import type { HandlerExtra } from '../lib/handlers/handler-args.js';
 import { HandlerRegistry } from '../lib/handlers/handler-registry.js';
-import { Channel, ConnectedClient, MessageBody } from '../lib/handlers/param.decorators.js';
+import { ChannelName, ConnectedClient, StreamingBody } from '../lib/handlers/param.decorators.js';
 import { DisconnectCode, ErrorCode } from '../lib/protocol/codes.js';
 import { DisconnectError, StreamingError } from '../lib/protocol/protocol-error.js';
-
-/** Keeps log lines instead of printing them, so tests can read them. */
-class CapturingLogger implements LoggerService {
-  readonly lines: { level: string; text: string }[] = [];
-  log = (...args: unknown[]) => this.push('log', args);
-  error = (...args: unknown[]) => this.push('error', args);
-  warn = (...args: unknown[]) => this.push('warn', args);
-  debug = (...args: unknown[]) => this.push('debug', args);
-  verbose = (...args: unknown[]) => this.push('verbose', args);
-  private push(level: string, args: unknown[]) {
-    this.lines.push({ level, text: args.map(String).join(' | ') });
-  }
-  errors(context: string): string[] {
-    return this.lines.filter((l) => l.level === 'error' && l.text.endsWith(`| ${context}`)).map((l) => l.text);
-  }
-}
+import { CapturingLogger } from './support/capturing-logger.js';
 
 function client(overrides: Partial<ClientInfo> = {}): ClientInfo {
-  return { id: 'c1', user: 'alice', transport: 'websocket', channels: [], roles: [], ...overrides };
+  return { id: 'c1', user: 'alice', transport: 'websocket', ip: '127.0.0.1', headers: {}, channels: [], roles: [], ...overrides };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<StreamingError> {
@@ -99,13 +84,13 @@ class ChannelHandlerSet {
   constructor(private readonly calls: Calls) {}
 
   @OnSubscribe('chat:*')
-  chat(@Channel() channel: string) {
+  chat(@ChannelName() channel: string) {
     this.calls.list.push(`chat ${channel}`);
     return { data: 'from chat', info: { room: channel } };
   }
 
   @OnSubscribe()
-  any(@Channel() channel: string) {
+  any(@ChannelName() channel: string) {
     this.calls.list.push(`any ${channel}`);
     return { data: 'from any' };
   }
@@ -113,27 +98,27 @@ class ChannelHandlerSet {
   @OnSubscribe('chat:team-*')
   @OnSubscribe('news')
   @OnSubscribe('*:team-*')
-  teams(@Channel() channel: string) {
+  teams(@ChannelName() channel: string) {
     this.calls.list.push(`teams ${channel}`);
   }
 
   @OnPublish('chat:*')
-  stamp(@MessageBody() body: Record<string, unknown>) {
+  stamp(@StreamingBody() body: Record<string, unknown>) {
     return { data: { ...body, stamped: true }, tags: { type: 'message' } };
   }
 
   @OnPublish()
-  count(@MessageBody() body: Record<string, unknown>) {
+  count(@StreamingBody() body: Record<string, unknown>) {
     return { data: { ...body, seen: Object.keys(body) }, tags: { by: 'count' }, skipHistory: true };
   }
 
   @OnPublish('chat:*')
-  observe(@MessageBody('text') text: string) {
+  observe(@StreamingBody('text') text: string) {
     this.calls.list.push(`observe ${text}`);
   }
 
   @OnUnsubscribe('chat:*')
-  left(@ConnectedClient() c: ClientInfo, @Channel() channel: string) {
+  left(@ConnectedClient() c: ClientInfo, @ChannelName() channel: string) {
     this.calls.list.push(`left ${c.user} ${channel}`);
   }
 }
@@ -188,24 +173,24 @@ class EnhancedHandlers {
 
   @OnPublish('admin:*')
   @UseGuards(RolesGuard)
-  adminOnly(@MessageBody() body: unknown) {
+  adminOnly(@StreamingBody() body: unknown) {
     return { data: { approved: body } };
   }
 
   @OnRpc('post')
-  post(@MessageBody(new ValidationPipe({ transform: true })) body: PostDto) {
+  post(@StreamingBody(new ValidationPipe({ transform: true })) body: PostDto) {
     return { isDto: body instanceof PostDto, text: body.text };
   }
 
   @OnRpc('post.viaUsePipes')
   @UsePipes(new ValidationPipe({ transform: true }))
-  postViaUsePipes(@MessageBody() body: PostDto, @ConnectedClient() who: ClientInfo) {
+  postViaUsePipes(@StreamingBody() body: PostDto, @ConnectedClient() who: ClientInfo) {
     return { isDto: body instanceof PostDto, user: who.user };
   }
 
   @OnRpc('enveloped')
   @UseInterceptors(EnvelopeInterceptor)
-  enveloped(@MessageBody() body: unknown) {
+  enveloped(@StreamingBody() body: unknown) {
     return Promise.resolve(body);
   }
 
@@ -254,7 +239,7 @@ class EnhancedHandlers {
   }
 
   @OnMessage()
-  message(@MessageBody() body: unknown) {
+  message(@StreamingBody() body: unknown) {
     this.calls.list.push(`message ${JSON.stringify(body)}`);
   }
 
@@ -264,7 +249,7 @@ class EnhancedHandlers {
   }
 
   @OnDisconnect()
-  cleanup(@MessageBody() body: { code: number; reason: string }, @ConnectedClient() who: ClientInfo) {
+  cleanup(@StreamingBody() body: { code: number; reason: string }, @ConnectedClient() who: ClientInfo) {
     this.calls.list.push(`disconnect ${who.user} ${body.code} ${body.reason}`);
   }
 }
@@ -332,7 +317,7 @@ describe('HandlerRegistry', () => {
       expect(allowed).toEqual({ data: { approved: { n: 1, seen: ['n'] } }, tags: { by: 'count' }, skipHistory: true });
     });
 
-    it('validates a DTO with a ValidationPipe given to @MessageBody: 107 with the reasons, or a class instance', async () => {
+    it('validates a DTO with a ValidationPipe given to @StreamingBody: 107 with the reasons, or a class instance', async () => {
       const bad = await rejection(registry.onRpc({ client: client(), method: 'post', data: { text: 'too long', priority: 'x' } }));
       expect(bad.code).toBe(ErrorCode.BadRequest);
       expect(bad.message).toBe('text must be shorter than or equal to 5 characters; priority must be an integer number');
@@ -342,7 +327,7 @@ describe('HandlerRegistry', () => {
       expect(good).toEqual({ isDto: true, text: 'hey' });
     });
 
-    it('applies pipes from @UsePipes to @MessageBody', async () => {
+    it('applies pipes from @UsePipes to @StreamingBody', async () => {
       const bad = await rejection(registry.onRpc({ client: client(), method: 'post.viaUsePipes', data: { text: '', priority: 1 } }));
       expect(bad.code).toBe(ErrorCode.BadRequest);
       expect(bad.message).toBe('text must be longer than or equal to 1 characters');
@@ -514,6 +499,9 @@ describe('mapException', () => {
     ['429', new HttpException('slow down', 429), 111, 'slow down'],
     ['another 4xx', new HttpException('gone', 410), 107, 'gone'],
     ['5xx', new InternalServerErrorException('db password wrong'), 100, 'internal server error'],
+    ['a WsException with a string', new WsException('not yours'), 103, 'not yours'],
+    ['a WsException with a code', new WsException({ code: 1001, message: 'quota used up' }), 1001, 'quota used up'],
+    ['a WsException without a message', new WsException({ code: 102 }), 102, 'unknown channel'],
     ['an Error', new Error('boom'), 100, 'internal server error'],
     ['a string', 'boom', 100, 'internal server error'],
   ])('maps %s', (_name, thrown, code, message) => {

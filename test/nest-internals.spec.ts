@@ -1,7 +1,7 @@
 import { ROUTE_ARGS_METADATA as NEST_ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BODY_PARAMTYPE, ROUTE_ARGS_METADATA } from '../lib/handlers/nest-route-args.js';
+import { BODY_PARAMTYPE, REQUEST_PARAMTYPE, ROUTE_ARGS_METADATA } from '../lib/handlers/nest-route-args.js';
 
 const LIB = join(import.meta.dirname, '..', 'lib');
 
@@ -19,8 +19,9 @@ describe('Nest internals', () => {
   });
 
   // Here only, as a canary: the constants read from Nest's public decorators are its internal ones.
-  it('reads the route-args key and the body param type from the public decorators', () => {
+  it('reads the route-args key and the body and request param types from the public decorators', () => {
     expect(ROUTE_ARGS_METADATA).toBe(NEST_ROUTE_ARGS_METADATA);
     expect(BODY_PARAMTYPE).toBe(RouteParamtypes.BODY);
+    expect(REQUEST_PARAMTYPE).toBe(RouteParamtypes.REQUEST);
   });
 });

@@ -11,6 +11,8 @@ function connection(onSend: (frame: string) => void = () => undefined): Connecti
   const frames: string[] = [];
   return {
     transport: 'websocket',
+    ip: '127.0.0.1',
+    headers: {},
     frames,
     send(frame) {
       frames.push(frame.toString());

@@ -1,18 +1,18 @@
 import { Injectable, UseGuards } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
 import {
-  Channel,
+  AllowAnonymous,
   ChannelGuard,
+  ChannelName,
   ConnectedClient,
-  MessageBody,
   OnPublish,
   OnRpc,
   OnSubscribe,
   Permission,
   Presets,
-  Public,
   RequirePermissions,
-  Roles,
+  RequireRoles,
+  StreamingBody,
   StreamingHandlers,
   StreamingManager,
   type ClientInfo,
@@ -69,13 +69,13 @@ class GuardedHandlers {
   }
 
   @OnRpc('ping')
-  @Public()
+  @AllowAnonymous()
   ping() {
     return { pong: true };
   }
 
   @OnRpc('purge')
-  @Roles('admin', 'ops')
+  @RequireRoles('admin', 'ops')
   purge() {
     return { purged: true };
   }
@@ -83,7 +83,7 @@ class GuardedHandlers {
   /** Subscribing to vip:* takes Publish there, which only the vip role has. */
   @OnSubscribe('vip:*')
   @RequirePermissions(Permission.Publish)
-  vip(@Channel() channel: string) {
+  vip(@ChannelName() channel: string) {
     return { data: { welcome: channel } };
   }
 
@@ -97,13 +97,13 @@ class GuardedHandlers {
   /** The engine lets subscribers publish in board:*; the guard must see the same standing. */
   @OnPublish('board:*')
   @RequirePermissions(Permission.Publish)
-  board(@MessageBody() data: object) {
+  board(@StreamingBody() data: object) {
     return { data: { ...data, checked: true } };
   }
 
   @OnRpc('misused')
   @RequirePermissions(Permission.Publish)
-  misused(@MessageBody() data: unknown) {
+  misused(@StreamingBody() data: unknown) {
     return data;
   }
 }
@@ -113,7 +113,7 @@ class GuardedHandlers {
 @Injectable()
 class ChatHandlers {
   @OnPublish('chat:*')
-  chat(@MessageBody() data: unknown) {
+  chat(@StreamingBody() data: unknown) {
     return { data };
   }
 }
@@ -126,7 +126,7 @@ class SlowRoomHandlers {
   readonly seen: string[] = [];
 
   @OnSubscribe('room:*')
-  async slow(@ConnectedClient() client: ClientInfo, @Channel() channel: string) {
+  async slow(@ConnectedClient() client: ClientInfo, @ChannelName() channel: string) {
     this.seen.push(`${client.user} ${channel}`);
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
@@ -306,7 +306,7 @@ describe('permissions with the centrifuge SDK', () => {
   });
 
   describe('ChannelGuard', () => {
-    it('refuses anonymous clients unless @Public, with 103 and the connection kept', async () => {
+    it('refuses anonymous clients unless @AllowAnonymous, with 103 and the connection kept', async () => {
       const anon = await connect();
       await expect(anon.rpc('whoami', {})).rejects.toMatchObject({ code: 103 });
       expect((await anon.rpc('ping', {})).data).toEqual({ pong: true });
@@ -314,7 +314,7 @@ describe('permissions with the centrifuge SDK', () => {
       expect((await alice.rpc('whoami', {})).data).toEqual({ user: 'alice' });
     });
 
-    it('wants one of the @Roles', async () => {
+    it('wants one of the @RequireRoles', async () => {
       const alice = await connect('alice', ['viewer']);
       await expect(alice.rpc('purge', {})).rejects.toMatchObject({ code: 103 });
       const ops = await connect('olga', ['ops']);

@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
@@ -21,7 +21,14 @@ export function importPublicKey(key: string | JWK): KeyObject {
   return keyObject;
 }
 
-/** The algorithms a public key can verify; throws for key types JWT verification does not use here. */
+/** A private key from PEM (PKCS#8, PKCS#1, SEC1) or a JWK; throws with the reason when it is not an RSA or EC private key. */
+export function importPrivateKey(key: string | JWK): KeyObject {
+  const keyObject = typeof key === 'string' ? createPrivateKey(key) : createPrivateKey({ key, format: 'jwk' });
+  algorithmsOfPublicKey(keyObject);
+  return keyObject;
+}
+
+/** The algorithms a public key can verify (a private key: sign); throws for key types JWT verification does not use here. */
 export function algorithmsOfPublicKey(key: KeyObject): JwtAlgorithm[] {
   if (key.asymmetricKeyType === 'rsa') return [...RSA_ALGORITHMS];
   if (key.asymmetricKeyType === 'ec') {

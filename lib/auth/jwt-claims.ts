@@ -20,6 +20,16 @@ const OVERRIDES = {
   force_positioning: 'forcePositioning',
 } as const;
 
+/** The `override` claim that gives `override`: what a token minted with it carries. */
+export function overrideClaim(override: SubscriptionOverride): Record<string, { value: boolean }> {
+  const claim: Record<string, { value: boolean }> = {};
+  for (const [key, option] of Object.entries(OVERRIDES)) {
+    const value = override[option];
+    if (value !== undefined) claim[key] = { value };
+  }
+  return claim;
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,9 +1,11 @@
+import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import type { JwtOptions } from '../options/streaming-options.interface.js';
 import {
   algorithmsOfPublicKey,
   EC_ALGORITHMS,
   HMAC_ALGORITHMS,
+  importPrivateKey,
   importPublicKey,
   isHmacAlgorithm,
   RSA_ALGORITHMS,
@@ -49,7 +51,12 @@ function jwksResolver(url: string, cacheMaxAge: number, cooldown: number): JWTVe
  */
 export function createJwtKeys(options: JwtOptions): JwtKeys {
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
-  const publicKey = options.publicKey !== undefined ? importPublicKey(options.publicKey) : undefined;
+  const publicKey =
+    options.publicKey !== undefined
+      ? importPublicKey(options.publicKey)
+      : options.privateKey !== undefined && !options.jwksUrl
+        ? createPublicKey(importPrivateKey(options.privateKey))
+        : undefined;
   const jwks = options.jwksUrl
     ? jwksResolver(options.jwksUrl, options.jwksCacheMaxAge ?? DEFAULT_JWKS_CACHE_MAX_AGE, options.jwksCooldown ?? DEFAULT_JWKS_COOLDOWN)
     : undefined;

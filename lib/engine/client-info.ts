@@ -1,10 +1,19 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Identity } from '../auth/authenticator.interface.js';
 
-/** The connection as handlers and services see it. */
+/** The connection as handlers, guards and services see it. */
 export interface ClientInfo extends Identity {
   /** Unique id of the connection (the `client` of the connect reply). */
   id: string;
   transport: 'websocket';
+  /**
+   * The client's address: the socket's peer, or with the `trustProxy` option the address the
+   * trusted proxies report in `X-Forwarded-For`. Named as Express names it (`req.ip`), so trackers
+   * written for HTTP requests, `@nestjs/throttler`'s among them, key per client here too.
+   */
+  ip: string;
+  /** Headers of the WebSocket upgrade request (user agent, origin, cookies, forwarding headers); never sent to clients. */
+  headers: IncomingHttpHeaders;
   /** Channels the client is subscribed to now. */
   channels: string[];
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverride } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
@@ -83,7 +82,6 @@ export class ClientSession {
   constructor(
     private readonly node: Node,
     private readonly connection: Connection,
-    private readonly headers: IncomingHttpHeaders,
   ) {
     this.queue = new OutboundQueue(
       connection,
@@ -111,7 +109,8 @@ export class ClientSession {
   }
 
   get info(): ClientInfo {
-    return { ...this.identity, id: this.id, transport: this.connection.transport, channels: [...this.subs.keys()] };
+    const { transport, ip, headers } = this.connection;
+    return { ...this.identity, id: this.id, transport, ip, headers, channels: [...this.subs.keys()] };
   }
 
   /** Info attached to this client's publications, presence and join/leave in a channel. */
@@ -286,7 +285,7 @@ export class ClientSession {
     const identity = await this.node.authenticator.authenticate({
       token: req.token,
       data: req.data,
-      headers: this.headers,
+      headers: this.connection.headers,
       name: req.name,
       version: req.version,
     });
@@ -337,7 +336,7 @@ export class ClientSession {
     const authenticator = this.node.authenticator;
     const identity = authenticator.refresh
       ? await authenticator.refresh(token, this.identity)
-      : await authenticator.authenticate({ token, headers: this.headers });
+      : await authenticator.authenticate({ token, headers: this.connection.headers });
     if (this.isClosed()) return undefined;
     if (identity.user !== this.identity.user) {
       throw DisconnectError.of(DisconnectCode.InvalidToken, 'refresh token names another user');

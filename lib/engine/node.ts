@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Authenticator } from '../auth/authenticator.interface.js';
 import type { Backend } from '../backends/backend.interface.js';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
@@ -66,8 +65,8 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     await this.backend.broker.start(this);
   }
 
-  createSession(connection: Connection, headers: IncomingHttpHeaders): ClientSession {
-    return new ClientSession(this, connection, headers);
+  createSession(connection: Connection): ClientSession {
+    return new ClientSession(this, connection);
   }
 
   async addSubscription(channel: string, session: ClientSession): Promise<void> {

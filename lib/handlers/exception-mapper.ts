@@ -2,6 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { ErrorCode } from '../protocol/codes.js';
 import { toProtocolError } from '../engine/protocol-error-mapping.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
+import { fromWsException, isWsException } from './ws-exception.js';
 
 const logger = new Logger('Streaming');
 
@@ -17,11 +18,13 @@ const codeByStatus = new Map<number, ErrorCode>([
 
 /**
  * Turns whatever a handler (or a guard, pipe, interceptor, filter) threw into what the protocol can
- * say. Nest's HTTP exceptions map by status, keeping their message; anything else is a fault the
- * client learns nothing about: it gets 100 internal, the log gets the cause.
+ * say. Nest's HTTP exceptions map by status, keeping their message, `WsException` as
+ * `fromWsException` says; anything else is a fault the client learns nothing about: it gets 100
+ * internal, the log gets the cause.
  */
 export function mapException(err: unknown): StreamingError | DisconnectError {
   if (err instanceof StreamingError || err instanceof DisconnectError) return err;
+  if (isWsException(err)) return fromWsException(err);
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status >= 400 && status < 500) {

@@ -1,10 +1,16 @@
 import type { PipeTransform, Type } from '@nestjs/common';
-import { BODY_PARAMTYPE, ROUTE_ARGS_METADATA } from './nest-route-args.js';
+import { BODY_PARAMTYPE, REQUEST_PARAMTYPE, ROUTE_ARGS_METADATA } from './nest-route-args.js';
 
-/** Kinds of handler parameters, as pipes see them in `ArgumentMetadata.type`. */
+/**
+ * Kinds of handler parameters, as pipes see them in `ArgumentMetadata.type`. Body and Socket are
+ * the numbers `@nestjs/websockets` gives its `@MessageBody()` and `@ConnectedSocket()` (its
+ * `WsParamtype` is Nest's route param types), so a gateway's decorators work on handlers too.
+ */
 export const StreamingParamtype = {
   /** Nest's own body type, so pipes see `'body'`: ValidationPipe skips `'custom'` params. */
   Body: BODY_PARAMTYPE,
+  /** `@ConnectedSocket()`: the client, as a gateway's handlers get their socket. */
+  Socket: REQUEST_PARAMTYPE,
   /** Beyond Nest's route param types, so pipes see `'custom'` and a ValidationPipe leaves them alone. */
   Client: 40,
   Channel: 41,
@@ -33,9 +39,9 @@ function param(type: number, data?: string, pipes: Pipe[] = []): ParameterDecora
  * The command's data, or one property of it; pipes apply (e.g. `new ValidationPipe()`) with the
  * parameter's type as metatype.
  */
-export function MessageBody(...pipes: Pipe[]): ParameterDecorator;
-export function MessageBody(property: string, ...pipes: Pipe[]): ParameterDecorator;
-export function MessageBody(propertyOrPipe?: string | Pipe, ...pipes: Pipe[]): ParameterDecorator {
+export function StreamingBody(...pipes: Pipe[]): ParameterDecorator;
+export function StreamingBody(property: string, ...pipes: Pipe[]): ParameterDecorator;
+export function StreamingBody(propertyOrPipe?: string | Pipe, ...pipes: Pipe[]): ParameterDecorator {
   return typeof propertyOrPipe === 'string' || propertyOrPipe === undefined
     ? param(StreamingParamtype.Body, propertyOrPipe, pipes)
     : param(StreamingParamtype.Body, undefined, [propertyOrPipe, ...pipes]);
@@ -45,4 +51,4 @@ export function MessageBody(propertyOrPipe?: string | Pipe, ...pipes: Pipe[]): P
 export const ConnectedClient = (): ParameterDecorator => param(StreamingParamtype.Client);
 
 /** The channel name, in subscribe, publish and unsubscribe handlers. */
-export const Channel = (): ParameterDecorator => param(StreamingParamtype.Channel);
+export const ChannelName = (): ParameterDecorator => param(StreamingParamtype.Channel);

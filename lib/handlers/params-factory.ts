@@ -8,6 +8,7 @@ export class StreamingParamsFactory implements ParamsFactory {
   exchangeKeyForValue(type: number, data: ParamData, [client, payload, extra]: HandlerArgs): unknown {
     switch (type) {
       case StreamingParamtype.Client:
+      case StreamingParamtype.Socket:
         return client;
       case StreamingParamtype.Body:
         return typeof data === 'string' ? property(payload, data) : payload;

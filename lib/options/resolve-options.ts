@@ -1,9 +1,18 @@
 import { hostname } from 'node:os';
 import { authenticatorProviderProblem } from '../auth/authenticator-provider.js';
-import { algorithmsOfPublicKey, EC_ALGORITHMS, HMAC_ALGORITHMS, importPublicKey, RSA_ALGORITHMS } from '../auth/jwt-algorithms.js';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  algorithmsOfPublicKey,
+  EC_ALGORITHMS,
+  HMAC_ALGORITHMS,
+  importPrivateKey,
+  importPublicKey,
+  RSA_ALGORITHMS,
+} from '../auth/jwt-algorithms.js';
 import type { ChannelRule } from '../permissions/channel-rule.interface.js';
 import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
 import { presetsByName } from '../permissions/presets.js';
+import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
@@ -20,6 +29,7 @@ export interface ResolvedStreamingOptions {
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
   maxChannelLength: number;
+  trustProxy: ProxyTrust;
   nodeName: string;
 }
 
@@ -69,21 +79,25 @@ function checkString(field: string, value: unknown): void {
 /** Keys are imported here so that a bad one fails at start-up, and `algorithms` must fit the keys. */
 function checkJwt(jwt: unknown): void {
   if (!isRecord(jwt)) throw new StreamingOptionsError('auth.jwt', 'must be an object');
-  const { secret, publicKey, jwksUrl, algorithms, audience, issuer, jwksCacheMaxAge, jwksCooldown } = jwt;
+  const { secret, publicKey, privateKey, jwksUrl, algorithms, audience, issuer, jwksCacheMaxAge, jwksCooldown } = jwt;
   checkString('auth.jwt.secret', secret);
   checkString('auth.jwt.audience', audience);
   checkString('auth.jwt.issuer', issuer);
   const available: string[] = secret ? [...HMAC_ALGORITHMS] : [];
+  let verifyingKey: KeyObject | undefined;
   if (publicKey !== undefined) {
     if (typeof publicKey !== 'string' && !isRecord(publicKey)) {
       throw new StreamingOptionsError('auth.jwt.publicKey', 'must be a PEM string or a JWK object');
     }
     try {
-      available.push(...algorithmsOfPublicKey(importPublicKey(publicKey)));
+      verifyingKey = importPublicKey(publicKey);
     } catch (err) {
       throw new StreamingOptionsError('auth.jwt.publicKey', `is not a usable RSA or EC public key: ${(err as Error).message}`);
     }
+    available.push(...algorithmsOfPublicKey(verifyingKey));
   }
+  const signingAlgorithms = privateKey === undefined ? [] : checkPrivateKey(privateKey, verifyingKey);
+  if (publicKey === undefined && jwksUrl === undefined) available.push(...signingAlgorithms);
   if (jwksUrl !== undefined) {
     if (publicKey !== undefined) throw new StreamingOptionsError('auth.jwt.jwksUrl', 'cannot be used together with publicKey');
     let url: URL | undefined;
@@ -102,7 +116,7 @@ function checkJwt(jwt: unknown): void {
     if (jwksUrl === undefined) throw new StreamingOptionsError(`auth.jwt.${field}`, 'needs jwksUrl');
     checkNumber(`auth.jwt.${field}`, value, 0);
   }
-  if (available.length === 0) throw new StreamingOptionsError('auth.jwt', 'needs a secret, a publicKey or a jwksUrl');
+  if (available.length === 0) throw new StreamingOptionsError('auth.jwt', 'needs a secret, a publicKey, a privateKey or a jwksUrl');
   if (algorithms !== undefined) {
     if (!Array.isArray(algorithms) || algorithms.length === 0) {
       throw new StreamingOptionsError('auth.jwt.algorithms', 'must be a non-empty array');
@@ -115,7 +129,28 @@ function checkJwt(jwt: unknown): void {
         );
       }
     }
+    if (signingAlgorithms.length > 0 && !signingAlgorithms.some((alg) => algorithms.includes(alg))) {
+      throw new StreamingOptionsError('auth.jwt.privateKey', `signs ${signingAlgorithms.join(' or ')}, which auth.jwt.algorithms leaves out`);
+    }
   }
+}
+
+/** The algorithms the private key signs; with a `publicKey` beside it, the two must be one pair. */
+function checkPrivateKey(privateKey: unknown, publicKey: KeyObject | undefined): string[] {
+  if (typeof privateKey !== 'string' && !isRecord(privateKey)) {
+    throw new StreamingOptionsError('auth.jwt.privateKey', 'must be a PEM string or a JWK object');
+  }
+  let key: KeyObject;
+  try {
+    key = importPrivateKey(privateKey);
+  } catch (err) {
+    throw new StreamingOptionsError('auth.jwt.privateKey', `is not a usable RSA or EC private key: ${(err as Error).message}`);
+  }
+  const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
+  if (publicKey && !spki(createPublicKey(key)).equals(spki(publicKey))) {
+    throw new StreamingOptionsError('auth.jwt.privateKey', 'is not the private half of auth.jwt.publicKey: tokens it signs would not verify');
+  }
+  return algorithmsOfPublicKey(key);
 }
 
 function resolveAuth(value: AuthOptions | undefined): ResolvedAuthOptions {
@@ -175,6 +210,26 @@ function resolveLimits(value: LimitsOptions | undefined, maxMessageSize: number)
   return limits;
 }
 
+function resolveTrustProxy(value: unknown): ProxyTrust {
+  if (value === undefined || value === false) return trustNoProxy;
+  if (value === true) {
+    // Express's `true` believes the leftmost entry, which any client can write: never what one means.
+    throw new StreamingOptionsError('trustProxy', 'true would believe any client; give the number of proxies in front of the node, or their addresses');
+  }
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) throw new StreamingOptionsError('trustProxy', `must be a whole number >= 0, got ${value}`);
+    return value === 0 ? trustNoProxy : proxyTrust(value);
+  }
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
+    throw new StreamingOptionsError('trustProxy', 'must be false, a number of proxies, or an array of proxy addresses and CIDR ranges');
+  }
+  try {
+    return proxyTrust(value);
+  } catch (err) {
+    throw new StreamingOptionsError('trustProxy', (err as Error).message);
+  }
+}
+
 /** Validates module options and fills in defaults. */
 export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedStreamingOptions {
   if (!isRecord(options as unknown)) throw new StreamingOptionsError('options', 'must be an object');
@@ -221,6 +276,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     websocket,
     limits,
     maxChannelLength,
+    trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
   };
 }

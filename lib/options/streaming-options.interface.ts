@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
+import type { TrustProxy } from '../transport/client-address.js';
 import type { NamespaceOptions } from './namespace-options.js';
 
 export interface MemoryBackendOptions {
@@ -14,6 +15,12 @@ export interface JwtOptions {
   secret?: string;
   /** RSA or EC public key, PEM (SPKI or certificate) or JWK: RS256/384/512, or the ES algorithm of the curve. */
   publicKey?: string | JWK;
+  /**
+   * RSA or EC private key, PEM (PKCS#8, PKCS#1, SEC1) or JWK, that `StreamingTokens` signs with
+   * (preferred over `secret`). Its public half verifies tokens unless `publicKey` or `jwksUrl` is set;
+   * with `publicKey` the two must be a pair.
+   */
+  privateKey?: string | JWK;
   /** JWKS endpoint for RS and ES tokens (cached, refetched for an unknown `kid`); not with `publicKey`. */
   jwksUrl?: string;
   /** Seconds the fetched key set is kept before it is fetched again. Default 600. */
@@ -111,6 +118,12 @@ export interface StreamingModuleOptions {
   limits?: LimitsOptions;
   /** Longest channel name accepted. Default 255. */
   maxChannelLength?: number;
+  /**
+   * Who may report the client's address in `X-Forwarded-For` (`ClientInfo.ip`): the number of
+   * reverse proxies in front of the node (`1`: the address the nearest proxy saw), or their
+   * addresses and CIDR ranges (`['10.0.0.0/8']`). Default `false`: the socket's peer address.
+   */
+  trustProxy?: TrustProxy;
   /** Node name reported in `info` and the connect reply. Default: host name and pid. */
   nodeName?: string;
 }

@@ -9,8 +9,8 @@ import { PermissionChecker } from './permission-checker.js';
 
 /**
  * Guards decorated streaming handlers (`@UseGuards(ChannelGuard)` on a method or a
- * `@StreamingHandlers()` class): the client must be authenticated, unless `@Public()`, have one of
- * the `@Roles(...)` and every `@RequirePermissions(...)` in the event's channel. A refusal reaches
+ * `@StreamingHandlers()` class): the client must be authenticated, unless `@AllowAnonymous()`, have one of
+ * the `@RequireRoles(...)` and every `@RequirePermissions(...)` in the event's channel. A refusal reaches
  * the client as error 103; the connection stays open.
  */
 @Injectable()

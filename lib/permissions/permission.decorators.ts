@@ -9,7 +9,7 @@ export const PUBLIC_HANDLER = 'streaming:public';
 export const RequirePermissions = (...permissions: Permission[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
 
 /** With `ChannelGuard`: the client must have at least one of these roles (the token's `roles` claim). */
-export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
+export const RequireRoles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
 
 /** With `ChannelGuard`: anyone may call, anonymous clients too; no role or permission is checked. */
-export const Public = () => SetMetadata(PUBLIC_HANDLER, true);
+export const AllowAnonymous = () => SetMetadata(PUBLIC_HANDLER, true);

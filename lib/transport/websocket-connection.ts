@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Connection } from '../delivery/connection.interface.js';
 
@@ -10,6 +11,8 @@ export class WebSocketConnection implements Connection {
 
   constructor(
     private readonly socket: WebSocket,
+    readonly ip: string,
+    readonly headers: IncomingHttpHeaders,
     /** How long the close frame (and the client's answer) may take; `ws` alone would wait 30 s. */
     private readonly closeTimeoutMs: number,
   ) {}

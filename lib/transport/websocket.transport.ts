@@ -7,6 +7,7 @@ import { Node } from '../engine/node.js';
 import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
+import { clientAddress } from './client-address.js';
 import { closeAll } from './close-all.js';
 import { routeUpgradePath } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
@@ -62,16 +63,17 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
 
   /** Upgrades of the endpoint's path only (`routeUpgradePath`). */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (!this.admitUpgrade(req, socket)) return;
-    this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+    // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
+    const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
+    if (!this.admitUpgrade(ip, socket)) return;
+    this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, ip));
   };
 
   /**
    * Limits checked before the WebSocket exists, with a plain HTTP status (as Centrifugo): the SDK
    * sees a failed transport and retries with backoff.
    */
-  private admitUpgrade(req: IncomingMessage, socket: Duplex): boolean {
-    const address = req.socket.remoteAddress ?? '';
+  private admitUpgrade(address: string, socket: Duplex): boolean {
     if (this.attempts && !this.attempts.admit(address)) {
       refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
       const rate = this.options.limits.connectionAttemptsPerSecond;
@@ -87,13 +89,13 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     return true;
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
-    const session = this.node.createSession(new WebSocketConnection(ws, this.options.websocket.closeTimeout * 1000), req.headers);
+  private accept(ws: WebSocket, req: IncomingMessage, ip: string): void {
+    const session = this.node.createSession(new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000));
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {
       // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002...).
-      this.node.log.report('verbose', 'websocket error', `websocket error from ${req.socket.remoteAddress}: ${err.message}`);
+      this.node.log.report('verbose', 'websocket error', `websocket error from ${ip}: ${err.message}`);
     });
   }
 }

@@ -227,7 +227,10 @@ export class ClientSession {
     const { sub, result } = subscribed[0]!;
     sub.expireAt = req.expireAt;
     this.armSubscriptionExpiry(sub, result);
-    this.queue.push(this.node.codec.encodePush({ channel, subscribe: result }));
+    // The SDK reads no publications from a subscribe push: recovered ones follow it as pushes.
+    const { publications = [], ...announced } = result;
+    this.queue.push(this.node.codec.encodePush({ channel, subscribe: announced }));
+    for (const pub of publications) this.queue.push(this.node.codec.encodePush({ channel, pub }));
     await this.goLiveServerSide(subscribed);
   }
 

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
+import type { Centrifuge } from 'centrifuge';
+import {
+  StreamingEvents,
+  StreamingManager,
+  type ChannelEvent,
+  type ConnectedEvent,
+  type DisconnectedEvent,
+  type PresenceChangedEvent,
+  type PublishedEvent,
+  type StreamingModuleOptions,
+  type SubscribedEvent,
+  type UnsubscribedEvent,
+} from '../lib/index.js';
+import { startApp, type TestApp } from './support/app.js';
+import { connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
+import { connectionToken, TEST_SECRET } from './support/tokens.js';
+
+/** A service of the app reacting to the module's events, as users write them. */
+@Injectable()
+class Audit {
+  readonly seen: Array<{ name: string; payload: unknown }> = [];
+  failOnPublished = false;
+
+  private record(name: string, payload: unknown): void {
+    this.seen.push({ name, payload });
+  }
+
+  @OnEvent(StreamingEvents.Connected)
+  connected(e: ConnectedEvent) {
+    this.record(StreamingEvents.Connected, e);
+  }
+  @OnEvent(StreamingEvents.Disconnected)
+  disconnected(e: DisconnectedEvent) {
+    this.record(StreamingEvents.Disconnected, e);
+  }
+  @OnEvent(StreamingEvents.Subscribed)
+  subscribed(e: SubscribedEvent) {
+    this.record(StreamingEvents.Subscribed, e);
+  }
+  @OnEvent(StreamingEvents.Unsubscribed)
+  unsubscribed(e: UnsubscribedEvent) {
+    this.record(StreamingEvents.Unsubscribed, e);
+  }
+  @OnEvent(StreamingEvents.Published)
+  published(e: PublishedEvent) {
+    this.record(StreamingEvents.Published, e);
+    if (this.failOnPublished) throw new Error('listener bug');
+  }
+  @OnEvent(StreamingEvents.PresenceChanged)
+  presence(e: PresenceChangedEvent) {
+    this.record(StreamingEvents.PresenceChanged, e);
+  }
+  @OnEvent(StreamingEvents.ChannelOccupied)
+  occupied(e: ChannelEvent) {
+    this.record(StreamingEvents.ChannelOccupied, e);
+  }
+  @OnEvent(StreamingEvents.ChannelVacated)
+  vacated(e: ChannelEvent) {
+    this.record(StreamingEvents.ChannelVacated, e);
+  }
+}
+
+const options: StreamingModuleOptions = {
+  auth: { jwt: { secret: TEST_SECRET } },
+  namespaces: { chat: { presence: true, historySize: 10, historyTtl: 60, allowPublishForSubscriber: true } },
+};
+
+/** Polls until `check` passes or the deadline is over (events arrive after the SDK's own callbacks). */
+async function eventually(check: () => void, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+describe('app events through @nestjs/event-emitter', () => {
+  let server: TestApp;
+  let audit: Audit;
+  let client: Centrifuge | undefined;
+
+  beforeAll(async () => {
+    server = await startApp(options, [Audit], undefined, { imports: [EventEmitterModule.forRoot()] });
+    audit = server.app.get(Audit);
+  });
+  beforeEach(() => {
+    audit.seen.length = 0;
+    audit.failOnPublished = false;
+  });
+  afterEach(() => client?.disconnect());
+  afterAll(() => server.close());
+
+  it('follows a connection through its life with typed payloads, in order', async () => {
+    client = sdkClient(server.wsUrl, { token: await connectionToken('alice', { info: { name: 'Alice' } }) });
+    const ready = once<{ client: string }>(client, 'connected');
+    client.connect();
+    const id = (await ready).client;
+    const sub = await subscribed(client, 'chat:life');
+    await sub.publish({ text: 'hi' });
+    sub.unsubscribe();
+    const closed = once<any>(client, 'disconnected');
+    client.disconnect();
+    await closed;
+    const expected = [
+      { name: 'streaming.connected', payload: { client: id, user: 'alice', transport: 'websocket', connInfo: { name: 'Alice' } } },
+      { name: 'streaming.channel.occupied', payload: { channel: 'chat:life' } },
+      { name: 'streaming.presence.changed', payload: { channel: 'chat:life', action: 'join', client: id, user: 'alice' } },
+      { name: 'streaming.subscribed', payload: { client: id, user: 'alice', channel: 'chat:life', serverSide: false } },
+      {
+        name: 'streaming.published',
+        payload: { channel: 'chat:life', data: { text: 'hi' }, info: { user: 'alice', client: id, conn_info: { name: 'Alice' } }, offset: 1, epoch: expect.any(String) },
+      },
+      { name: 'streaming.channel.vacated', payload: { channel: 'chat:life' } },
+      { name: 'streaming.presence.changed', payload: { channel: 'chat:life', action: 'leave', client: id, user: 'alice' } },
+      { name: 'streaming.unsubscribed', payload: { client: id, user: 'alice', channel: 'chat:life' } },
+      { name: 'streaming.disconnected', payload: { client: id, user: 'alice', code: 3000, reason: expect.any(String), duration: expect.any(Number) } },
+    ];
+    await eventually(() => expect(audit.seen).toEqual(expected));
+  });
+
+  it('reports server publications and server-side subscriptions too', async () => {
+    client = await connectedClient(sdkClient(server.wsUrl, { token: await connectionToken('bob') }));
+    const manager = server.app.get(StreamingManager);
+    const announced = once<any>(client, 'subscribed');
+    await manager.subscribe('bob', 'chat:server');
+    await announced;
+    await manager.publish('chat:server', 'from the server', { tags: { k: 'v' } });
+    await eventually(() =>
+      expect(audit.seen).toEqual(
+        expect.arrayContaining([
+          { name: 'streaming.subscribed', payload: expect.objectContaining({ user: 'bob', channel: 'chat:server', serverSide: true }) },
+          { name: 'streaming.published', payload: { channel: 'chat:server', data: 'from the server', tags: { k: 'v' }, offset: 1, epoch: expect.any(String) } },
+        ]),
+      ),
+    );
+  });
+
+  it('keeps publishing when a listener throws', async () => {
+    audit.failOnPublished = true;
+    client = await connectedClient(sdkClient(server.wsUrl, { token: await connectionToken('carol') }));
+    const sub = await subscribed(client, 'chat:robust');
+    const received = once<any>(sub, 'publication');
+    await sub.publish('still here');
+    expect((await received).data).toBe('still here');
+    expect(audit.seen.some((e) => e.name === 'streaming.published')).toBe(true);
+  });
+});

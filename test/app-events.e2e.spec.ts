@@ -15,6 +15,7 @@ import {
 } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
+import { eventually } from './support/eventually.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 /** A service of the app reacting to the module's events, as users write them. */
@@ -66,20 +67,6 @@ const options: StreamingModuleOptions = {
   auth: { jwt: { secret: TEST_SECRET } },
   namespaces: { chat: { presence: true, historySize: 10, historyTtl: 60, allowPublishForSubscriber: true } },
 };
-
-/** Polls until `check` passes or the deadline is over (events arrive after the SDK's own callbacks). */
-async function eventually(check: () => void, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-}
 
 describe('app events through @nestjs/event-emitter', () => {
   let server: TestApp;

@@ -36,7 +36,7 @@ describe('server HTTP API (Express)', () => {
   let server: TestApp;
   let manager: StreamingManager;
   const clients: Centrifuge[] = [];
-  const call = (method: string, params: object = {}) => post(server.httpUrl, `/api/${method}`, params);
+  const call = (method: string, params: string | object = {}) => post(server.httpUrl, `/api/${method}`, params);
 
   async function connected(user: string): Promise<Centrifuge> {
     return (await connectedWithId(user)).client;
@@ -114,7 +114,7 @@ describe('server HTTP API (Express)', () => {
     it('publishes to SDK subscribers with tags, and answers with the history position', async () => {
       const alice = await connected('alice');
       const sub = await subscribed(alice, 'chat:pub');
-      const received = once(sub, 'publication');
+      const received = once<any>(sub, 'publication');
       const reply = await call('publish', { channel: 'chat:pub', data: { text: 'hi' }, tags: { kind: 'note' } });
       expect(reply.json).toEqual({ result: { offset: 1, epoch: expect.any(String) } });
       const pub = await received;
@@ -126,7 +126,7 @@ describe('server HTTP API (Express)', () => {
     it('keeps a skip_history publication out of history but delivers it', async () => {
       const bob = await connected('bob');
       const sub = await subscribed(bob, 'chat:skip');
-      const received = once(sub, 'publication');
+      const received = once<any>(sub, 'publication');
       expect((await call('publish', { channel: 'chat:skip', data: 1, skip_history: true })).json).toEqual({ result: {} });
       expect((await received).data).toBe(1);
       expect((await call('history', { channel: 'chat:skip', limit: -1 })).json.result.publications).toEqual([]);
@@ -144,7 +144,7 @@ describe('server HTTP API (Express)', () => {
       expect(other.json.result.offset).toBe(first.json.result.offset + 1);
       const history = await call('history', { channel: 'chat:idem', limit: -1 });
       expect(history.json.result.publications.map((p: { data: unknown }) => p.data)).toEqual(['once', 'other']);
-      const marker = once(sub, 'publication');
+      const marker = once<any>(sub, 'publication');
       await call('publish', { channel: 'chat:idem', data: 'marker' });
       await marker;
       expect(seen).toEqual(['once', 'other', 'marker']);
@@ -154,7 +154,7 @@ describe('server HTTP API (Express)', () => {
       const dave = await connected('dave');
       const a = await subscribed(dave, 'chat:b1');
       const b = await subscribed(dave, 'plain:b2');
-      const both = Promise.all([once(a, 'publication'), once(b, 'publication')]);
+      const both = Promise.all([once<any>(a, 'publication'), once<any>(b, 'publication')]);
       const reply = await call('broadcast', { channels: ['chat:b1', 'plain:b2', 'nope:x'], data: { n: 1 } });
       expect(reply.json.result.responses).toEqual([
         { result: { offset: 1, epoch: expect.any(String) } },
@@ -169,12 +169,12 @@ describe('server HTTP API (Express)', () => {
   describe('acting on connections', () => {
     it('subscribes a user server-side: the SDK announces it and gets its publications', async () => {
       const erin = await connected('erin');
-      const announced = once(erin, 'subscribed');
+      const announced = once<any>(erin, 'subscribed');
       expect((await call('subscribe', { user: 'erin', channel: 'chat:server', data: { welcome: true } })).json).toEqual({ result: {} });
       const ctx = await announced;
       expect(ctx.channel).toBe('chat:server');
       expect(ctx.data).toEqual({ welcome: true });
-      const published = once(erin, 'publication');
+      const published = once<any>(erin, 'publication');
       await call('publish', { channel: 'chat:server', data: 'to erin' });
       expect((await published).data).toBe('to erin');
       const presence = await call('presence', { channel: 'chat:server' });
@@ -184,8 +184,8 @@ describe('server HTTP API (Express)', () => {
     it('recovers publications since a position into the server-side subscription', async () => {
       const first = await call('publish', { channel: 'chat:recover', data: 'missed' });
       const frank = await connected('frank');
-      const announced = once(frank, 'subscribed');
-      const pubs = once(frank, 'publication');
+      const announced = once<any>(frank, 'subscribed');
+      const pubs = once<any>(frank, 'publication');
       const since = { offset: first.json.result.offset - 1, epoch: first.json.result.epoch };
       await call('subscribe', { user: 'frank', channel: 'chat:recover', recover_since: since });
       expect((await announced).recovered).toBe(true);
@@ -306,7 +306,7 @@ describe('server HTTP API (Express)', () => {
     it('answers each command on its own line, in order, with its id', async () => {
       const olga = await connected('olga');
       const sub = await subscribed(olga, 'chat:legacy');
-      const got = collect(sub, 'publication', 2);
+      const got = collect<any>(sub, 'publication', 2);
       const body = [
         JSON.stringify({ method: 'publish', params: { channel: 'chat:legacy', data: 'a' }, id: 7 }),
         '',

@@ -29,13 +29,13 @@ describe('server HTTP API on the Fastify adapter', () => {
   it('publishes to an SDK subscriber through both request forms, at the configured path', async () => {
     client = await connectedClient(sdkClient(server.wsUrl, { token: await connectionToken('ann') }));
     const sub = await subscribed(client, 'chat:f');
-    const first = once(sub, 'publication');
+    const first = once<any>(sub, 'publication');
     const reply = await post(`${server.httpUrl}/streaming/api/publish`, JSON.stringify({ channel: 'chat:f', data: 'one' }));
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ result: { offset: 1, epoch: expect.any(String) } });
     expect((await first).data).toBe('one');
 
-    const second = once(sub, 'publication');
+    const second = once<any>(sub, 'publication');
     const legacy = await post(`${server.httpUrl}/streaming/api`, JSON.stringify({ method: 'publish', params: { channel: 'chat:f', data: 'two' } }));
     expect(JSON.parse(await legacy.text())).toEqual({ result: { offset: 2, epoch: expect.any(String) } });
     expect((await second).data).toBe('two');

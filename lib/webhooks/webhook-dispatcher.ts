@@ -63,7 +63,10 @@ export class WebhookDispatcher implements StreamingObserver, OnApplicationShutdo
     }
   }
 
-  /** Queues dead letters again with fresh attempts; returns how many went back (letters of an endpoint no longer configured stay). */
+  /**
+   * Queues dead letters again with fresh attempts; returns how many were queued. Letters of an
+   * endpoint no longer configured stay, and those the full queue cannot take are dead letters again.
+   */
   replay(ids?: readonly string[]): number {
     let replayed = 0;
     for (const letter of this.deadLetters.take(ids)) {
@@ -72,8 +75,7 @@ export class WebhookDispatcher implements StreamingObserver, OnApplicationShutdo
         this.deadLetters.add(letter);
         continue;
       }
-      this.enqueue(queue, { id: letter.id, event: letter.event, body: letter.body, attempts: 0 });
-      replayed++;
+      if (this.enqueue(queue, { id: letter.id, event: letter.event, body: letter.body, attempts: 0 })) replayed++;
     }
     return replayed;
   }
@@ -83,14 +85,16 @@ export class WebhookDispatcher implements StreamingObserver, OnApplicationShutdo
     if (this.queued > 0) this.logger.warn(`${this.queued} webhook deliveries not sent: the application is shutting down`);
   }
 
-  private enqueue(queue: EndpointQueue, delivery: Delivery): void {
+  /** False when the queue is full: the delivery went to the dead letters instead. */
+  private enqueue(queue: EndpointQueue, delivery: Delivery): boolean {
     if (this.queued >= this.options!.maxQueueSize) {
       this.bury(queue, delivery, `queue full (${this.options!.maxQueueSize} deliveries waiting)`);
-      return;
+      return false;
     }
     this.queued++;
     queue.pending.push(delivery);
     this.pump(queue);
+    return true;
   }
 
   private pump(queue: EndpointQueue): void {
@@ -145,7 +149,8 @@ export class WebhookDispatcher implements StreamingObserver, OnApplicationShutdo
       if (response.ok) return undefined;
       return { reason: `HTTP ${response.status}`, retry: retryable(response.status) };
     } catch (err) {
-      const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer in ${this.options!.timeout} ms` : describe(err);
+      // By name: the DOMException fetch rejects with need not be an Error of this realm.
+      const reason = (err as { name?: unknown }).name === 'TimeoutError' ? `no answer in ${this.options!.timeout} ms` : describe(err);
       return { reason, retry: true };
     }
   }

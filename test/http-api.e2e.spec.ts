@@ -1,3 +1,4 @@
+import { Controller, Get, Param } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
 import { StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
@@ -14,6 +15,15 @@ const options: StreamingModuleOptions = {
   },
   api: { key: KEY, maxBodySize: 4096 },
 };
+
+/** An app route under the same prefix as the server API. */
+@Controller('api/users')
+class UsersController {
+  @Get(':id')
+  user(@Param('id') id: string) {
+    return { id };
+  }
+}
 
 /** A server API call over real HTTP, as Centrifugo's HTTP clients make it. */
 async function post(base: string, path: string, body: string | object, headers: Record<string, string> = { 'x-api-key': KEY }) {
@@ -51,7 +61,7 @@ describe('server HTTP API (Express)', () => {
   }
 
   beforeAll(async () => {
-    server = await startApp(options);
+    server = await startApp(options, [], undefined, { controllers: [UsersController] });
     manager = server.app.get(StreamingManager);
   });
   afterEach(() => {
@@ -83,10 +93,10 @@ describe('server HTTP API (Express)', () => {
       expect(notObject.json.error.message).toContain('params must be an object');
     });
 
-    it('answers 404 for an unknown method, 405 for GET, 413 for a body over the limit', async () => {
+    it('leaves unknown methods to the app (404), answers 405 for GET and 413 for a body over the limit', async () => {
       const unknown = await call('publish_all', {});
       expect(unknown.status).toBe(404);
-      expect(unknown.json.error.code).toBe(104);
+      expect(unknown.json).toMatchObject({ statusCode: 404 });
       const get = await fetch(`${server.httpUrl}/api/info`, { headers: { 'x-api-key': KEY } });
       expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');
@@ -103,10 +113,12 @@ describe('server HTTP API (Express)', () => {
       expect(unknown.json.error.code).toBe(102);
     });
 
-    it('leaves the rest of the HTTP server to the app', async () => {
+    it('leaves the rest of the HTTP server to the app, its own routes under /api included', async () => {
       const other = await fetch(`${server.httpUrl}/apiary`, { method: 'POST' });
       expect(other.status).toBe(404);
       expect(await other.json()).toMatchObject({ statusCode: 404 });
+      const own = await fetch(`${server.httpUrl}/api/users/1`);
+      expect(await own.json()).toEqual({ id: '1' });
     });
   });
 
@@ -232,8 +244,13 @@ describe('server HTTP API (Express)', () => {
       expect((await closed).code).toBe(3005);
     });
 
-    it('refuses a session id: connections have none here', async () => {
+    it('refuses a session id (connections have none here) and a disconnect code no socket can close with', async () => {
       expect((await call('disconnect', { user: 'x', session: 's1' })).json.error.code).toBe(108);
+      const kate = await connected('kate');
+      for (const code of [5, 1000, 5000]) {
+        expect((await call('disconnect', { user: 'kate', disconnect: { code, reason: 'x' } })).json.error.code).toBe(107);
+      }
+      expect(kate.state).toBe('connected');
     });
   });
 

@@ -8,7 +8,7 @@ import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { ApiExecutor, type ApiCall, type ApiReply } from './api-executor.js';
 import { apiKeyOf, keyMatches } from './api-key.js';
 import { ApiRequestError } from './api-request-error.js';
-import { legacyMethodCodes } from './api-schema.js';
+import { isApiMethod, legacyMethodCodes } from './api-schema.js';
 import { readBody } from './request-body.js';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -23,9 +23,10 @@ const statusCodes: Record<ApiRequestError['status'], number> = {
 };
 
 /**
- * The server HTTP API on Nest's HTTP server, in front of the framework: requests under the API
- * path are ours (Express or Fastify never see them, so their body parsers and size limits do not
- * apply), everything else goes to the framework's own listener untouched.
+ * The server HTTP API on Nest's HTTP server, in front of the framework: `POST <path>` and
+ * `POST <path>/<method>` for the API's methods are ours (Express or Fastify never see them, so
+ * their middleware, body parsers and size limits do not apply); every other request goes to the
+ * framework's own listener untouched.
  */
 @Injectable()
 export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -67,11 +68,13 @@ export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationS
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '').split('?', 1)[0]!;
     const base = this.api.path;
-    if (path !== base && !path.startsWith(`${base}/`)) {
+    const method = path.startsWith(`${base}/`) ? path.slice(base.length + 1) : undefined;
+    // Only the API's own paths: an app with its REST routes under the same prefix keeps them.
+    if (path !== base && (method === undefined || !isApiMethod(method))) {
       for (const listener of this.framework) listener.call(this.server, req, res);
       return;
     }
-    this.handle(req, res, path === base ? undefined : path.slice(base.length + 1)).catch((err: unknown) => {
+    this.handle(req, res, method).catch((err: unknown) => {
       this.logger.error(`server API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) this.send(res, 500, { error: { code: ErrorCode.Internal, message: errorMessages[ErrorCode.Internal] } });
       else res.destroy();

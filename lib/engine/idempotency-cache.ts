@@ -14,10 +14,13 @@ interface Entry<T> {
 export class IdempotencyCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
-  constructor(private readonly windowMs: number) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   run(key: string, operation: () => Promise<T>): Promise<T> {
-    const now = Date.now();
+    const now = this.clock();
     this.evict(now);
     const known = this.entries.get(key);
     if (known) return known.result;

@@ -110,6 +110,10 @@ export class StreamingManager {
   /** Disconnects every connection of a user (or one, with `client`), on every node. */
   async disconnect(user: string, options: DisconnectOptions = {}): Promise<void> {
     const code = options.code ?? DisconnectCode.ForceNoReconnect;
+    // A WebSocket close code outside these is refused by the socket itself; 3xxx are the protocol's, 4xxx the app's.
+    if (!Number.isInteger(code) || code < 3000 || code > 4999) {
+      throw StreamingError.of(ErrorCode.BadRequest, `disconnect code must be a whole number from 3000 to 4999, got ${code}`);
+    }
     const reason = options.reason ?? disconnectReasons[code as DisconnectCode] ?? 'disconnect';
     await this.node.broker.publishControl({ type: 'disconnect', user, code, reason, client: options.client, whitelist: options.whitelist });
   }

@@ -33,7 +33,7 @@ describe('sample app: server API and health probes', () => {
     expect((await got).data).toEqual({ text: 'maintenance at noon' });
 
     const legacy = await fetch(`${base}/api`, { method: 'POST', headers: { 'x-api-key': KEY }, body: '{"method":"info","params":{}}' });
-    expect((await legacy.json()).result.nodes[0].num_clients).toBe(1);
+    expect(((await legacy.json()) as any).result.nodes[0].num_clients).toBe(1);
     expect((await fetch(`${base}/api/info`, { method: 'POST', body: '{}' })).status).toBe(401);
   });
 
@@ -42,6 +42,6 @@ describe('sample app: server API and health probes', () => {
     expect(live.status).toBe(200);
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).details.streaming).toMatchObject({ status: 'up', backend: { reachable: true } });
+    expect(((await ready.json()) as any).details.streaming).toMatchObject({ status: 'up', backend: { reachable: true } });
   });
 });

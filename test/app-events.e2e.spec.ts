@@ -44,7 +44,8 @@ class Audit {
   unsubscribed(e: UnsubscribedEvent) {
     this.record(StreamingEvents.Unsubscribed, e);
   }
-  @OnEvent(StreamingEvents.Published)
+  // Errors not suppressed (the default would swallow them): the engine must survive a listener that throws.
+  @OnEvent(StreamingEvents.Published, { suppressErrors: false })
   published(e: PublishedEvent) {
     this.record(StreamingEvents.Published, e);
     if (this.failOnPublished) throw new Error('listener bug');

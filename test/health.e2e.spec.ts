@@ -27,7 +27,7 @@ class HealthController {
 }
 
 async function get(url: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(url);
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
   return { status: response.status, body: await response.json() };
 }
 

@@ -103,6 +103,16 @@ describe('server HTTP API (Express)', () => {
       const big = await call('publish', { channel: 'chat:a', data: 'x'.repeat(5000) });
       expect(big.status).toBe(413);
       expect(big.json.error.code).toBe(106);
+      // Chunked, so no Content-Length announces the size: the limit holds while reading.
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(`{"channel":"chat:a","data":"${'y'.repeat(3000)}`));
+          controller.enqueue(new TextEncoder().encode(`${'y'.repeat(3000)}"}`));
+          controller.close();
+        },
+      });
+      const chunked = await fetch(`${server.httpUrl}/api/publish`, { method: 'POST', headers: { 'x-api-key': KEY }, body, duplex: 'half' } as RequestInit);
+      expect(chunked.status).toBe(413);
     });
 
     it('answers a missing channel with 107, an unknown namespace with 102, as replies with HTTP 200', async () => {

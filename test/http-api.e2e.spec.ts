@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
+import { createConnection } from 'node:net';
 import { StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { collect, once, sdkClient, subscribed } from './support/centrifuge-client.js';
@@ -249,9 +250,21 @@ describe('server HTTP API (Express)', () => {
 
     it('refresh with expire_at makes the connection expire then (3005)', async () => {
       const jack = await connected('jack');
+      // 0 is protobuf's unset value, as in Centrifugo: not an expiry in 1970.
+      await call('refresh', { user: 'jack', expire_at: 0 });
+      expect((await call('info')).json.result.nodes[0].num_clients).toBe(1);
       const closed = once<{ code: number }>(jack, 'connecting');
       await call('refresh', { user: 'jack', expire_at: Math.floor(Date.now() / 1000) });
       expect((await closed).code).toBe(3005);
+    });
+
+    it('survives a client that goes away in the middle of its body', async () => {
+      const { port } = new URL(server.httpUrl);
+      const socket = createConnection(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`POST /api/publish HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\nContent-Length: 100\r\n\r\n{"chan`);
+      socket.destroy();
+      expect((await call('info')).status).toBe(200);
     });
 
     it('refuses a session id (connections have none here) and a disconnect code no socket can close with', async () => {

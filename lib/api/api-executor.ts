@@ -26,6 +26,11 @@ function requireString(params: Params, field: string): string {
   return value;
 }
 
+/** Centrifugo's params are protobuf messages, where 0 is the unset value. */
+function unsetIfZero(value: unknown): number | undefined {
+  return typeof value === 'number' && value !== 0 ? value : undefined;
+}
+
 function positionResult(position: StreamPosition | undefined): object {
   return position ? { offset: position.offset, epoch: position.epoch } : {};
 }
@@ -88,7 +93,7 @@ export class ApiExecutor {
           info: params.info,
           data: params.data,
           recoverSince: params.recover_since as StreamPosition | undefined,
-          expireAt: params.expire_at as number | undefined,
+          expireAt: unsetIfZero(params.expire_at),
         });
         return {};
       case 'unsubscribe':
@@ -108,7 +113,7 @@ export class ApiExecutor {
         await this.streaming.refresh((params.user as string) ?? '', {
           client: params.client as string | undefined,
           expired: params.expired as boolean | undefined,
-          expireAt: params.expire_at as number | undefined,
+          expireAt: unsetIfZero(params.expire_at),
           info: params.info,
         });
         return {};

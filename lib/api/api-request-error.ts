@@ -8,3 +8,11 @@ export class ApiRequestError extends Error {
     this.name = 'ApiRequestError';
   }
 }
+
+/** The client closed the request before its body ended. */
+export class ApiClientGoneError extends Error {
+  constructor() {
+    super('the client closed the request before the end of its body');
+    this.name = 'ApiClientGoneError';
+  }
+}

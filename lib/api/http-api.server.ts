@@ -7,7 +7,7 @@ import { ErrorCode, errorMessages } from '../protocol/codes.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { ApiExecutor, type ApiCall, type ApiReply } from './api-executor.js';
 import { apiKeyOf, keyMatches } from './api-key.js';
-import { ApiRequestError } from './api-request-error.js';
+import { ApiClientGoneError, ApiRequestError } from './api-request-error.js';
 import { isApiMethod, legacyMethodCodes } from './api-schema.js';
 import { readBody } from './request-body.js';
 
@@ -75,6 +75,10 @@ export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     this.handle(req, res, method).catch((err: unknown) => {
+      if (err instanceof ApiClientGoneError) {
+        this.logger.debug(`server API ${req.url}: ${err.message}`);
+        return;
+      }
       this.logger.error(`server API request failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) this.send(res, 500, { error: { code: ErrorCode.Internal, message: errorMessages[ErrorCode.Internal] } });
       else res.destroy();

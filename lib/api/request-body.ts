@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiRequestError } from './api-request-error.js';
+import { ApiClientGoneError, ApiRequestError } from './api-request-error.js';
 
 /** Reads a request body up to `limit` bytes; a larger one (declared or sent) is ApiRequestError 413. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -24,5 +24,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+    // A client gone before the end: nothing will come, and nobody is left to answer.
+    req.once('close', () => {
+      if (!req.complete) reject(new ApiClientGoneError());
+    });
   });
 }

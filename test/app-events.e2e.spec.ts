@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import type { Centrifuge } from 'centrifuge';
-import {
-  StreamingEvents,
-  StreamingManager,
-  type ChannelEvent,
-  type ConnectedEvent,
-  type DisconnectedEvent,
-  type PresenceChangedEvent,
-  type PublishedEvent,
-  type StreamingModuleOptions,
-  type SubscribedEvent,
-  type UnsubscribedEvent,
-} from '../lib/index.js';
+import { StreamingEvents, StreamingManager, type PublishedEvent, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
 import { eventually } from './support/eventually.js';
@@ -24,44 +13,30 @@ class Audit {
   readonly seen: Array<{ name: string; payload: unknown }> = [];
   failOnPublished = false;
 
-  private record(name: string, payload: unknown): void {
+  record(name: string, payload: unknown): void {
     this.seen.push({ name, payload });
   }
 
-  @OnEvent(StreamingEvents.Connected)
-  connected(e: ConnectedEvent) {
-    this.record(StreamingEvents.Connected, e);
-  }
-  @OnEvent(StreamingEvents.Disconnected)
-  disconnected(e: DisconnectedEvent) {
-    this.record(StreamingEvents.Disconnected, e);
-  }
-  @OnEvent(StreamingEvents.Subscribed)
-  subscribed(e: SubscribedEvent) {
-    this.record(StreamingEvents.Subscribed, e);
-  }
-  @OnEvent(StreamingEvents.Unsubscribed)
-  unsubscribed(e: UnsubscribedEvent) {
-    this.record(StreamingEvents.Unsubscribed, e);
-  }
   // Errors not suppressed (the default would swallow them): the engine must survive a listener that throws.
   @OnEvent(StreamingEvents.Published, { suppressErrors: false })
   published(e: PublishedEvent) {
     this.record(StreamingEvents.Published, e);
     if (this.failOnPublished) throw new Error('listener bug');
   }
-  @OnEvent(StreamingEvents.PresenceChanged)
-  presence(e: PresenceChangedEvent) {
-    this.record(StreamingEvents.PresenceChanged, e);
-  }
-  @OnEvent(StreamingEvents.ChannelOccupied)
-  occupied(e: ChannelEvent) {
-    this.record(StreamingEvents.ChannelOccupied, e);
-  }
-  @OnEvent(StreamingEvents.ChannelVacated)
-  vacated(e: ChannelEvent) {
-    this.record(StreamingEvents.ChannelVacated, e);
-  }
+}
+
+// One @OnEvent listener for each other event name, declared as the decorator would on a method.
+for (const name of Object.values(StreamingEvents)) {
+  if (name === StreamingEvents.Published) continue;
+  const descriptor = {
+    value(this: Audit, payload: unknown) {
+      this.record(name, payload);
+    },
+    configurable: true,
+    writable: true,
+  };
+  Object.defineProperty(Audit.prototype, name, descriptor);
+  OnEvent(name)(Audit.prototype, name, descriptor);
 }
 
 const options: StreamingModuleOptions = {

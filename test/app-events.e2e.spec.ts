@@ -105,13 +105,24 @@ describe('app events through @nestjs/event-emitter', () => {
     );
   });
 
-  it('keeps publishing when a listener throws', async () => {
-    audit.failOnPublished = true;
-    client = await connectedClient(sdkClient(server.wsUrl, { token: await connectionToken('carol') }));
-    const sub = await subscribed(client, 'chat:robust');
-    const received = once<any>(sub, 'publication');
-    await sub.publish('still here');
-    expect((await received).data).toBe('still here');
-    expect(audit.seen.some((e) => e.name === 'streaming.published')).toBe(true);
+  it('keeps publishing when a listener throws, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      audit.failOnPublished = true;
+      client = await connectedClient(sdkClient(server.wsUrl, { token: await connectionToken('carol') }));
+      const sub = await subscribed(client, 'chat:robust');
+      const received = once<any>(sub, 'publication');
+      await sub.publish('still here');
+      expect((await received).data).toBe('still here');
+      // A full round trip later, a rejection left unhandled would have been reported.
+      await sub.presence();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(audit.seen.some((e) => e.name === 'streaming.published')).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

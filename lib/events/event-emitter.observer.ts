@@ -4,7 +4,7 @@ import type { StreamingEvent } from './streaming-events.js';
 import type { StreamingObserver } from './streaming-observer.interface.js';
 
 interface Emitter {
-  emit(event: string, ...values: unknown[]): boolean;
+  emitAsync(event: string, ...values: unknown[]): Promise<unknown[]> | boolean;
 }
 
 /**
@@ -34,7 +34,15 @@ export class EventEmitterObserver implements StreamingObserver, OnModuleInit {
     }
   }
 
+  /**
+   * Listeners run now, as with `emit`; `emitAsync` only lets us see their failures: Nest wraps
+   * every `@OnEvent` method in an async function, so a listener that throws (with
+   * `suppressErrors: false`) rejects a promise that `emit` would leave unhandled.
+   */
   observe(event: StreamingEvent): void {
-    this.emitter?.emit(event.name, event.payload);
+    if (!this.emitter) return;
+    Promise.resolve(this.emitter.emitAsync(event.name, event.payload)).catch((err: unknown) => {
+      this.logger.error(`a listener of ${event.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    });
   }
 }

@@ -1,6 +1,9 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Backend } from '../lib/backends/backend.interface.js';
 import { Node } from '../lib/engine/node.js';
+import { StreamingHealthIndicator, StreamingModule } from '../lib/index.js';
 import { BACKEND } from '../lib/streaming.constants.js';
 import { HealthController } from '../sample/health.controller.js';
 import { startApp, type TestApp } from './support/app.js';
@@ -55,6 +58,25 @@ describe('health indicator through @nestjs/terminus', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.error.streaming).toMatchObject({ status: 'down', accepting: false, draining: true });
     expect((await get(`${server.httpUrl}/health`)).status).toBe(200);
+  });
+
+  it('is not live once the node stops taking connections without a drain', async () => {
+    await server.app.get(Node).shutdown();
+    const live = await get(`${server.httpUrl}/health`);
+    expect(live.status).toBe(503);
+    expect(live.body.error.streaming).toEqual({ status: 'down', accepting: false, draining: false });
+  });
+
+  it('does not count the endpoint as accepting before the HTTP server listens', async () => {
+    @Module({ imports: [StreamingModule.forRoot({})] })
+    class NotListening {}
+    const app = await NestFactory.create(NotListening, { logger: false });
+    await app.init();
+    try {
+      expect(app.get(StreamingHealthIndicator).isAlive()).toEqual({ streaming: { status: 'down', accepting: false, draining: false } });
+    } finally {
+      await app.close();
+    }
   });
 
   it('serves no server API without a key', async () => {

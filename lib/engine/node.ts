@@ -42,6 +42,8 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly hub = new Hub<ClientSession>();
   /** Set while the node drains before shutdown; the readiness check reads it. */
   draining = false;
+  /** Set once `shutdown` began: no session is wanted any more. */
+  stopped = false;
   private readonly connectedAt = new WeakMap<ClientSession, number>();
   private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
 
@@ -211,6 +213,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
 
   /** Closes every connection with 3001 shutdown, so clients reconnect elsewhere. */
   async shutdown(): Promise<void> {
+    this.stopped = true;
     for (const session of [...this.hub.allSessions()]) session.disconnect(DisconnectCode.Shutdown);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:http';
 import { Node } from '../engine/node.js';
-import { WebSocketTransport } from '../transport/websocket.transport.js';
 
 /** What the indicator reports, in the shape of `@nestjs/terminus`'s `HealthIndicatorResult`. */
 export type StreamingHealthResult<Key extends string = 'streaming'> = Record<Key, StreamingHealthDetails>;
@@ -28,7 +29,7 @@ export interface ReadinessOptions {
 export class StreamingHealthIndicator {
   constructor(
     private readonly node: Node,
-    private readonly transport: WebSocketTransport,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   /**
@@ -49,8 +50,11 @@ export class StreamingHealthIndicator {
     return { [key]: { status, accepting, draining, backend } } as StreamingHealthResult<Key>;
   }
 
+  /** The endpoint accepts while the HTTP server listens (the transport is on it from bootstrap) and the node has not begun to stop or drain. */
   private state(): { accepting: boolean; draining: boolean } {
-    return { accepting: this.transport.accepting && !this.node.draining, draining: this.node.draining };
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    const { stopped, draining } = this.node;
+    return { accepting: server?.listening === true && !stopped && !draining, draining };
   }
 
   private async pingBackend(timeout: number): Promise<NonNullable<StreamingHealthDetails['backend']>> {

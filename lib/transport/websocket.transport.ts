@@ -47,14 +47,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(`WebSocket endpoint at ${this.options.websocket.path}`);
   }
 
-  /** Whether the endpoint takes upgrades now (read by the health indicator). */
-  get accepting(): boolean {
-    return this.server?.listening === true;
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.server?.off('upgrade', this.onUpgrade);
-    this.server = undefined;
     await this.node.shutdown();
     if (!this.wss) return;
     for (const socket of this.wss.clients) socket.terminate();

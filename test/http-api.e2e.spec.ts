@@ -339,6 +339,15 @@ describe('server HTTP API (Express)', () => {
       expect(failed).toEqual({ error: { code: 102, message: 'unknown channel' } });
       expect(history.history.publications).toHaveLength(1);
       expect((await call('batch', { commands: [{ batch: {} }] })).status).toBe(400);
+      const parallel = await call('batch', {
+        parallel: true,
+        commands: [{ publish: { channel: 'chat:batch-p', data: 1 } }, { presence_stats: { channel: 'plain:x' } }, { info: {} }],
+      });
+      expect(parallel.json.result.replies).toEqual([
+        { publish: { offset: 1, epoch: expect.any(String) } },
+        { error: { code: 108, message: expect.any(String) } },
+        { info: { nodes: expect.any(Array) } },
+      ]);
     });
   });
 

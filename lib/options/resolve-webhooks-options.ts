@@ -1,5 +1,5 @@
 import { streamingEventNames, type StreamingEventName } from '../events/streaming-events.js';
-import { checkNumber, checkString, isRecord } from './option-checks.js';
+import { checkString, isRecord } from './option-checks.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import type { WebhookEndpointOptions, WebhooksOptions } from './streaming-options.interface.js';
 

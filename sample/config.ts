@@ -45,6 +45,5 @@ export function configWarnings(config: SampleConfig): string[] {
         'in production. Setting STREAMING_JWT_SECRET or STREAMING_SAMPLE_DEV_TOKENS=0 turns it off.',
     );
   }
-  if (!config.apiKey) warnings.push('STREAMING_API_KEY is not set: the server HTTP API at /api is off.');
   return warnings;
 }

@@ -1,4 +1,6 @@
+import type { Backend } from '../lib/backends/backend.interface.js';
 import { StreamingManager } from '../lib/index.js';
+import { BACKEND } from '../lib/streaming.constants.js';
 import { ApiTestBed } from './support/api-test-bed.js';
 import { once, subscribed } from './support/centrifuge-client.js';
 
@@ -215,6 +217,23 @@ describe('server HTTP API methods (Express)', () => {
         { error: { code: 108, message: expect.any(String) } },
         { info: { nodes: expect.any(Array) } },
       ]);
+    });
+  });
+
+  describe('server faults', () => {
+    it('answers 100 without the details when the backend fails, and keeps serving', async () => {
+      // The memory backend does not fail; a store that throws stands in for a backend that does (Redis down).
+      const { history } = bed.server.app.get<symbol, Backend>(BACKEND);
+      const read = history.read;
+      history.read = () => Promise.reject(new Error('connection refused to 10.0.0.7:6379'));
+      try {
+        const reply = await bed.call('history', { channel: 'chat:fault', limit: -1 });
+        expect(reply).toMatchObject({ status: 200, json: { error: { code: 100, message: 'internal server error' } } });
+        expect(reply.text).not.toContain('10.0.0.7');
+      } finally {
+        history.read = read;
+      }
+      expect((await bed.call('history', { channel: 'chat:fault' })).json.result).toMatchObject({ offset: 0 });
     });
   });
 });

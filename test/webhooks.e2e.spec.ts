@@ -162,4 +162,14 @@ describe('webhooks to a real HTTP receiver', () => {
     });
     await eventually(() => expect(receiver.requests.map((r) => JSON.parse(r.body).payload.data)).toEqual([1, 2, 3, 4]));
   });
+
+  it('abandons a delivery the receiver holds when the app closes, instead of waiting out the timeout', async () => {
+    receiver.respond = () => 'hang';
+    const { manager } = await start({ timeout: 30_000 });
+    await manager.publish('chat:closing', 1);
+    await eventually(() => expect(receiver.requests).toHaveLength(1));
+    await server!.close();
+    server = undefined;
+    await eventually(() => expect(receiver.abandoned).toBe(1));
+  });
 });

@@ -16,6 +16,8 @@ export type Responder = (path: string, n: number) => number | 'hang';
 export class HttpReceiver {
   readonly requests: ReceivedRequest[] = [];
   respond: Responder = () => 200;
+  /** Requests left hanging whose sender closed the connection before an answer. */
+  abandoned = 0;
   private readonly hanging: ServerResponse[] = [];
   private readonly server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -24,7 +26,12 @@ export class HttpReceiver {
       const path = req.url ?? '';
       this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const answer = this.respond(path, this.requests.filter((r) => r.path === path).length);
-      if (answer === 'hang') this.hanging.push(res);
+      if (answer === 'hang') {
+        this.hanging.push(res);
+        res.on('close', () => {
+          if (!res.writableEnded) this.abandoned++;
+        });
+      }
       else res.writeHead(answer).end();
     });
   });

@@ -28,6 +28,9 @@ describe('server HTTP API requests (Express)', () => {
       const wrongType = await bed.call('publish', { channel: 5, data: {} });
       expect(wrongType.status).toBe(400);
       expect(wrongType.json.error.message).toContain('publish.channel must be a string');
+      const deep = await bed.call('publish', { channel: 'chat:a', data: JSON.parse('['.repeat(101) + ']'.repeat(101)) });
+      expect(deep.status).toBe(400);
+      expect(deep.json.error.message).toContain('nested deeper than 100');
       const notObject = await bed.call('publish', '[1]');
       expect(notObject.status).toBe(400);
       expect(notObject.json.error.message).toContain('params must be an object');

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ResolvedApiOptions } from '../options/resolve-api-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { ErrorCode, errorMessages } from '../protocol/codes.js';
+import { deeperThan, MAX_JSON_DEPTH } from '../protocol/json-codec.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { ApiExecutor, type ApiCall, type ApiReply } from './api-executor.js';
 import { apiKeyOf, keyMatches } from './api-key.js';
@@ -152,11 +153,15 @@ export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationS
 }
 
 function parseJson(text: string | Buffer, where: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text.toString());
+    value = JSON.parse(text.toString());
   } catch (err) {
     throw new ApiRequestError(400, `${where} is not JSON: ${(err as Error).message}`);
   }
+  // The client protocol's limit: deeper data could not be encoded for subscribers.
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw new ApiRequestError(400, `${where} is JSON nested deeper than ${MAX_JSON_DEPTH}`);
+  return value;
 }
 
 function withId(reply: ApiReply, id: number | undefined): object {

@@ -5,6 +5,7 @@ import type { StreamingObserver } from '../events/streaming-observer.interface.j
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import type { ResolvedWebhookEndpoint, ResolvedWebhooksOptions } from '../options/resolve-webhooks-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
+import { WarningThrottle } from './warning-throttle.js';
 import { WebhookDeadLetterStore, type WebhookDeadLetter } from './webhook-dead-letter-store.js';
 import { signWebhook, WebhookHeaders } from './webhook-signature.js';
 
@@ -41,6 +42,7 @@ export class WebhookDispatcher implements StreamingObserver, OnApplicationShutdo
   /** Deliveries waiting or in flight, all endpoints. */
   private queued = 0;
   private readonly closing = new AbortController();
+  private readonly warnings = new WarningThrottle(this.logger);
 
   constructor(@Inject(STREAMING_OPTIONS) private readonly streamingOptions: ResolvedStreamingOptions) {
     this.options = streamingOptions.webhooks;
@@ -165,9 +167,12 @@ export class WebhookDispatcher implements StreamingObserver, OnApplicationShutdo
       error,
       failedAt: new Date(),
     };
-    this.logger.warn(`webhook ${delivery.event} ${delivery.id} to ${letter.url} failed after ${delivery.attempts} attempt(s): ${error}; kept as a dead letter`);
+    this.warnings.warn(
+      `dead letter ${letter.url}`,
+      `webhook ${delivery.event} ${delivery.id} to ${letter.url} failed after ${delivery.attempts} attempt(s): ${error}; kept as a dead letter`,
+    );
     const dropped = this.deadLetters.add(letter);
-    if (dropped) this.logger.warn(`webhook dead letter ${dropped.id} (${dropped.event}) dropped: over ${this.options!.maxDeadLetters} kept`);
+    if (dropped) this.warnings.warn('dropped', `webhook dead letter ${dropped.id} (${dropped.event}) dropped: over ${this.options!.maxDeadLetters} kept`);
   }
 
   private sleep(ms: number): Promise<void> {

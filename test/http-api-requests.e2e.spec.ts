@@ -19,6 +19,10 @@ describe('server HTTP API requests (Express)', () => {
       expect((await postApi(bed.server.httpUrl, '/api/info', {}, { 'x-api-key': API_KEY })).status).toBe(200);
       expect((await postApi(bed.server.httpUrl, '/api/info', {}, { authorization: `apikey ${API_KEY}` })).status).toBe(200);
       expect((await postApi(bed.server.httpUrl, '/api', '{"method":"info"}', {})).status).toBe(401);
+      // Refused before its body was read: the connection is not kept for the rest of it.
+      const unread = await fetch(`${bed.server.httpUrl}/api/publish`, { method: 'POST', body: 'x'.repeat(100_000) });
+      expect(unread.status).toBe(401);
+      expect(unread.headers.get('connection')).toBe('close');
     });
 
     it('answers 400 with the reason for a body that is not JSON or has a field of the wrong type', async () => {

@@ -1,7 +1,7 @@
 /** A request the API cannot take at all: answered with this HTTP status and the reason as text. */
 export class ApiRequestError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 405 | 413 | 415,
+    readonly status: 400 | 401 | 404 | 405 | 413,
     message: string,
   ) {
     super(message);

@@ -20,7 +20,6 @@ const statusCodes: Record<ApiRequestError['status'], number> = {
   404: ErrorCode.MethodNotFound,
   405: ErrorCode.MethodNotFound,
   413: ErrorCode.LimitExceeded,
-  415: ErrorCode.BadRequest,
 };
 
 /**
@@ -107,8 +106,8 @@ export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationS
     } catch (err) {
       if (!(err instanceof ApiRequestError)) throw err;
       this.logger.debug(`server API refused ${req.method} ${req.url}: ${err.status} ${err.message}`);
-      // The rest of a refused body may still be on its way: close rather than read it.
-      if (err.status === 413) res.setHeader('Connection', 'close');
+      // The rest of a body refused unread may still be on its way: close rather than read it.
+      if (!req.complete) res.setHeader('Connection', 'close');
       const code = statusCodes[err.status];
       this.send(res, err.status, { error: { code, message: `${errorMessages[code as ErrorCode]}: ${err.message}` } });
     }

@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
-import type { StreamingModuleOptions } from '../../lib/index.js';
+import { StreamingManager, type StreamingModuleOptions } from '../../lib/index.js';
 import { startApp, type TestApp } from './app.js';
 import { once, sdkClient } from './centrifuge-client.js';
+import { eventually } from './eventually.js';
 import { connectionToken, TEST_SECRET } from './tokens.js';
 
 export const API_KEY = 'api-key-for-tests';
@@ -75,7 +76,10 @@ export class ApiTestBed {
     return { client, id: (await ready).client };
   }
 
-  disconnectClients(): void {
+  /** Disconnects the clients and waits until the server has let go of them, so no test sees another's. */
+  async disconnectClients(): Promise<void> {
     for (const c of this.clients.splice(0)) c.disconnect();
+    const manager = this.server.app.get(StreamingManager);
+    await eventually(() => expect(manager.stats()).toMatchObject({ numClients: 0, numChannels: 0 }));
   }
 }

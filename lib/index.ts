@@ -3,17 +3,27 @@ export { STREAMING_ASYNC_OPTIONS_TYPE, STREAMING_OPTIONS_TYPE } from './streamin
 export type {
   AuthOptions,
   BackendOptions,
+  HttpApiOptions,
   JwtOptions,
   LimitsOptions,
   MemoryBackendOptions,
   StreamingModuleOptions,
+  WebhookEndpointOptions,
+  WebhooksOptions,
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
 
 export { StreamingManager } from './manager/streaming-manager.js';
-export type { DisconnectOptions, HistoryReadOptions, NodeStats, PublishOptions } from './manager/streaming-manager.js';
+export type {
+  DisconnectOptions,
+  HistoryReadOptions,
+  NodeStats,
+  PublishOptions,
+  RefreshOptions,
+  SubscribeOptions,
+} from './manager/streaming-manager.js';
 export type { HistoryPage } from './history/history-store.interface.js';
 
 export type {
@@ -63,3 +73,24 @@ export { Presets } from './permissions/presets.js';
 export type { PresetName } from './permissions/presets.js';
 export { ChannelGuard } from './permissions/channel.guard.js';
 export { AllowAnonymous, RequirePermissions, RequireRoles } from './permissions/permission.decorators.js';
+
+export { StreamingEvents } from './events/streaming-events.js';
+export type {
+  ChannelEvent,
+  ConnectedEvent,
+  DisconnectedEvent,
+  PresenceChangedEvent,
+  PublishedEvent,
+  StreamingEvent,
+  StreamingEventName,
+  StreamingEventPayloads,
+  SubscribedEvent,
+  UnsubscribedEvent,
+} from './events/streaming-events.js';
+
+export { StreamingHealthIndicator } from './observability/streaming-health.indicator.js';
+export type { ReadinessOptions, StreamingHealthDetails, StreamingHealthResult } from './observability/streaming-health.indicator.js';
+
+export { WebhookDeadLetters } from './webhooks/webhook-dead-letters.js';
+export type { WebhookDeadLetter } from './webhooks/webhook-dead-letter-store.js';
+export { verifyWebhookSignature, WebhookHeaders } from './webhooks/webhook-signature.js';

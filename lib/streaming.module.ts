@@ -1,17 +1,24 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ApiExecutor } from './api/api-executor.js';
+import { HttpApiServer } from './api/http-api.server.js';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { StreamingTokens } from './auth/streaming-tokens.js';
 import { createBackend } from './backends/create-backend.js';
 import { ChannelResolver } from './engine/channel-resolver.js';
 import { Node } from './engine/node.js';
+import { EventEmitterObserver } from './events/event-emitter.observer.js';
+import type { StreamingObserver } from './events/streaming-observer.interface.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import { StreamingManager } from './manager/streaming-manager.js';
 import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve-options.js';
+import { StreamingHealthIndicator } from './observability/streaming-health.indicator.js';
 import { PermissionChecker } from './permissions/permission-checker.js';
-import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OPTIONS } from './streaming.constants.js';
+import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
 import { WebSocketTransport } from './transport/websocket.transport.js';
+import { WebhookDeadLetters } from './webhooks/webhook-dead-letters.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 @Module({
   imports: [DiscoveryModule],
@@ -28,11 +35,24 @@ import { WebSocketTransport } from './transport/websocket.transport.js';
       inject: [STREAMING_OPTIONS],
     },
     PermissionChecker,
+    EventEmitterObserver,
+    WebhookDispatcher,
+    {
+      // Everything that watches the node; the node calls them in this order.
+      provide: STREAMING_OBSERVERS,
+      useFactory: (events: EventEmitterObserver, webhooks: WebhookDispatcher): StreamingObserver[] =>
+        webhooks.enabled ? [events, webhooks] : [events],
+      inject: [EventEmitterObserver, WebhookDispatcher],
+    },
     Node,
     WebSocketTransport,
     StreamingManager,
     StreamingTokens,
+    ApiExecutor,
+    HttpApiServer,
+    StreamingHealthIndicator,
+    WebhookDeadLetters,
   ],
-  exports: [StreamingManager, PermissionChecker, StreamingTokens],
+  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

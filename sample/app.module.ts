@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { TerminusModule } from '@nestjs/terminus';
 import { Permission, Presets, StreamingModule } from '@streaming/nest';
 import { ChatHandlers } from './chat.handlers.js';
+import { HealthController } from './health.controller.js';
+import { RoomActivity } from './room-activity.js';
 import { loadConfig, SAMPLE_CONFIG, type SampleConfig } from './config.js';
 import { DevTokenController } from './dev-token.controller.js';
 
@@ -10,6 +14,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // Streaming's app events (`@OnEvent('streaming.connected')`...) go through this emitter.
+        EventEmitterModule.forRoot(),
+        TerminusModule,
         StreamingModule.forRoot({
           // Anonymous visitors may connect, and read public:* only.
           auth: { jwt: { secret: config.secret }, anonymous: true },
@@ -38,10 +45,13 @@ export class AppModule {
               { pattern: 'admin:*', requireAuth: true, roles: { admin: Permission.All } },
             ],
           },
+          // Other services publish, subscribe and disconnect through POST /api/<method> with this key.
+          ...(config.apiKey ? { api: { key: config.apiKey } } : {}),
+          ...(config.webhook ? { webhooks: { endpoints: [config.webhook] } } : {}),
         }),
       ],
-      controllers: config.devTokens ? [DevTokenController] : [],
-      providers: [{ provide: SAMPLE_CONFIG, useValue: config }, ChatHandlers],
+      controllers: [HealthController, ...(config.devTokens ? [DevTokenController] : [])],
+      providers: [{ provide: SAMPLE_CONFIG, useValue: config }, ChatHandlers, RoomActivity],
     };
   }
 }

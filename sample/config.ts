@@ -11,12 +11,23 @@ export interface SampleConfig {
   devSecret: boolean;
   /** Serve `GET /dev/token`: only with the development secret and unless `STREAMING_SAMPLE_DEV_TOKENS=0`. */
   devTokens: boolean;
+  /** `STREAMING_API_KEY`: serves the server HTTP API at `/api` with this key; unset, no API. */
+  apiKey?: string;
+  /** `STREAMING_WEBHOOK_URL` and `STREAMING_WEBHOOK_SECRET`: POST every event there, signed. */
+  webhook?: { url: string; secret: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   const secret = env.STREAMING_JWT_SECRET || DEV_SECRET;
   const devSecret = secret === DEV_SECRET;
-  return { secret, devSecret, devTokens: devSecret && env.STREAMING_SAMPLE_DEV_TOKENS !== '0' };
+  const { STREAMING_API_KEY: apiKey, STREAMING_WEBHOOK_URL: url, STREAMING_WEBHOOK_SECRET: hookSecret } = env;
+  return {
+    secret,
+    devSecret,
+    devTokens: devSecret && env.STREAMING_SAMPLE_DEV_TOKENS !== '0',
+    ...(apiKey ? { apiKey } : {}),
+    ...(url && hookSecret ? { webhook: { url, secret: hookSecret } } : {}),
+  };
 }
 
 /** What an operator must hear at startup about this configuration. */

@@ -7,4 +7,6 @@ export interface Backend {
   broker: Broker;
   history: HistoryStore;
   presence: PresenceStore;
+  /** Resolves when the backend answers (the readiness check times it); rejects with the reason when not. */
+  ping(): Promise<void>;
 }

@@ -3,8 +3,33 @@ import type { Publication, StreamPosition, WireClientInfo } from '../protocol/fr
 
 /** Commands one node sends to every node (disconnect a user wherever it is connected...). */
 export type ControlMessage =
-  | { type: 'disconnect'; user: string; code: number; reason: string; client?: string }
-  | { type: 'unsubscribe'; user: string; channel: string; client?: string };
+  | { type: 'disconnect'; user: string; code: number; reason: string; client?: string; whitelist?: string[] }
+  | { type: 'unsubscribe'; user: string; channel: string; client?: string }
+  | ({ type: 'subscribe'; user: string; client?: string } & ServerSubscribeRequest)
+  | ({ type: 'refresh'; user: string; client?: string } & ServerRefreshRequest);
+
+/** Subscribes connections from the server: the client gets a `subscribe` push. */
+export interface ServerSubscribeRequest {
+  channel: string;
+  /** Channel info of the subscriber (`chan_info` in presence, join/leave and its publications). */
+  info?: unknown;
+  /** Sent to the client in the `subscribe` push. */
+  data?: unknown;
+  /** Recover publications after this position into the push (namespaces with recovery). */
+  recoverSince?: StreamPosition;
+  /** Unix seconds when the subscription ends (unsubscribe push 2501 after the grace). */
+  expireAt?: number;
+}
+
+/** Changes a connection's expiry or info from the server. */
+export interface ServerRefreshRequest {
+  /** Close the connection now as expired (3005). */
+  expired?: boolean;
+  /** New connection expiry, Unix seconds. */
+  expireAt?: number;
+  /** New connection info (`conn_info`), for what the client does from now on. */
+  info?: unknown;
+}
 
 /** What a broker delivers to its node. */
 export interface BrokerEvents {

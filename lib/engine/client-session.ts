@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverride } from '../auth/authenticator.interface.js';
+import type { ServerRefreshRequest, ServerSubscribeRequest } from '../broker/broker.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue } from '../delivery/outbound-queue.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
@@ -40,8 +41,8 @@ interface Subscription {
   joinLeave: boolean;
   /** Publications arriving while the subscribe reply is being built; undefined once subscribed. */
   buffer?: Publication[];
-  /** Made by the server from the identity's `subscriptions`, not by a client `subscribe`. */
-  serverSide?: boolean;
+  /** Made by the server, from the identity's `subscriptions` (token) or by `StreamingManager.subscribe` (api). */
+  serverSide?: 'token' | 'api';
   /** Unix seconds when the subscription token runs out; `sub_refresh` moves it. */
   expireAt?: number;
   expiry?: ExpiryTimer;
@@ -200,6 +201,48 @@ export class ClientSession {
     this.queue.push(this.node.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }));
   }
 
+  /** The server subscribes this connection (StreamingManager.subscribe): a `subscribe` push, on the command chain. */
+  serverSubscribe(req: ServerSubscribeRequest): void {
+    this.commandChain = this.commandChain.then(() => this.subscribeFromServer(req)).catch((err: unknown) => this.fail(err));
+  }
+
+  /** The server changes this connection's expiry or info (StreamingManager.refresh). */
+  serverRefresh(req: ServerRefreshRequest): void {
+    if (this.state !== 'connected') return;
+    if (req.expired) {
+      this.disconnect(DisconnectCode.Expired, 'expired by the server');
+      return;
+    }
+    if (req.info !== undefined) this.identity = { ...this.identity, info: req.info };
+    if (req.expireAt !== undefined) {
+      this.identity = { ...this.identity, expireAt: req.expireAt };
+      this.armExpiry();
+    }
+  }
+
+  private async subscribeFromServer(req: ServerSubscribeRequest): Promise<void> {
+    const { channel } = req;
+    if (this.isClosed() || this.subs.has(channel)) return;
+    const { maxChannelsPerConnection } = this.node.options.limits;
+    if (maxChannelsPerConnection > 0 && this.subs.size >= maxChannelsPerConnection) {
+      this.node.log.report('debug', 'server subscribe over channel limit', `${this.describe()}: not subscribed to ${channel} by the server, already in ${maxChannelsPerConnection} channels`);
+      return;
+    }
+    const entry = { channel, resolved: this.node.resolver.resolve(channel), opts: { info: req.info, data: req.data } };
+    const since = req.recoverSince;
+    const recovery = since ? { [channel]: { channel, recover: true, offset: since.offset, epoch: since.epoch } } : undefined;
+    const subscribed = await this.subscribeServerSide([entry], recovery, 'api');
+    if (this.isClosed() || subscribed.length === 0) return;
+    const { sub, result } = subscribed[0]!;
+    sub.expireAt = req.expireAt;
+    this.armSubscriptionExpiry(sub, result);
+    // The SDK reads no publications from a subscribe push: recovered ones follow it as pushes.
+    const { publications = [], ...announced } = result;
+    this.queue.push(this.node.codec.encodePush({ channel, subscribe: announced }));
+    for (const pub of publications) this.queue.push(this.node.codec.encodePush({ channel, pub }));
+    await this.goLiveServerSide(subscribed);
+  }
+
   private async handleCommand(command: Command): Promise<void> {
     this.pendingCommands--;
     if (this.state === 'closed') return;
@@ -307,6 +350,7 @@ export class ClientSession {
     this.checkUserConnections();
     this.state = 'connected';
     this.node.hub.addClient(this);
+    this.node.clientConnected(this);
     const result: ConnectResult = { client: this.id, version: PROTOCOL_VERSION, node: this.node.id };
     const ttl = this.armExpiry();
     if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
@@ -427,10 +471,11 @@ export class ClientSession {
       const data = hook?.data ?? grant?.data;
       if (data !== undefined) result.data = data;
       this.armSubscriptionExpiry(sub, result);
-      if (ns.presence) await this.node.presence.add(channel, this.wireInfo(chanInfo));
+      if (ns.presence) await this.node.addPresence(channel, this.wireInfo(chanInfo));
       if (this.state !== 'connected') return undefined;
       this.reply({ id, subscribe: result });
       this.goLive(sub, result);
+      this.node.clientSubscribed(this, channel, false);
     } catch (err) {
       await this.removeSubscription(channel);
       throw err;
@@ -522,7 +567,8 @@ export class ClientSession {
     sub.expiry?.clear();
     const ns = sub.resolved.options;
     await this.node.removeSubscription(channel, this);
-    if (ns.presence) await this.node.presence.remove(channel, this.id);
+    if (ns.presence) await this.node.removePresence(channel, this.wireInfo(sub.chanInfo));
+    if (!sub.buffer) this.node.clientUnsubscribed(this, channel);
     if (ns.joinLeave && !sub.buffer) await this.node.broker.publishLeave(channel, this.wireInfo(sub.chanInfo));
     await this.node.hooks.onUnsubscribe({ client: this.info, channel });
   }
@@ -659,13 +705,17 @@ export class ClientSession {
    * token grants them), recovery from the connect request's `subs`. Publications are buffered
    * until `goLiveServerSide`, after the reply.
    */
-  private async subscribeServerSide(list: ServerSideEntry[], recovery: ConnectRequest['subs']): Promise<Subscribed[]> {
+  private async subscribeServerSide(
+    list: ServerSideEntry[],
+    recovery: ConnectRequest['subs'],
+    source: 'token' | 'api' = 'token',
+  ): Promise<Subscribed[]> {
     const subscribed: Subscribed[] = [];
     try {
       for (const { channel, resolved, opts } of list) {
         const ns = resolved.options;
         const joinLeave = ns.joinLeave && ns.forcePushJoinLeave;
-        const sub: Subscription = { channel, resolved, chanInfo: opts.info, joinLeave, buffer: [], serverSide: true };
+        const sub: Subscription = { channel, resolved, chanInfo: opts.info, joinLeave, buffer: [], serverSide: source };
         this.subs.set(channel, sub);
         await this.node.addSubscription(channel, this);
         const asked = recovery?.[channel];
@@ -673,7 +723,7 @@ export class ClientSession {
         const result = await this.subscribeResult(channel, req, sub);
         if (opts.data !== undefined) result.data = opts.data;
         if (this.isClosed()) return [];
-        if (ns.presence) await this.node.presence.add(channel, this.wireInfo(sub.chanInfo));
+        if (ns.presence) await this.node.addPresence(channel, this.wireInfo(sub.chanInfo));
         subscribed.push({ sub, result });
       }
     } catch (err) {
@@ -685,7 +735,10 @@ export class ClientSession {
   }
 
   private async goLiveServerSide(subscribed: Subscribed[]): Promise<void> {
-    for (const { sub, result } of subscribed) this.goLive(sub, result);
+    for (const { sub, result } of subscribed) {
+      this.goLive(sub, result);
+      this.node.clientSubscribed(this, sub.channel, true);
+    }
     for (const { sub } of subscribed) {
       if (!sub.resolved.options.joinLeave) continue;
       await this.node.broker
@@ -696,7 +749,7 @@ export class ClientSession {
 
   /** Whether a refreshed identity names other server-side channels than those subscribed. */
   private serverSideChanged(subs: Record<string, ServerSubscription> = {}): boolean {
-    const current = [...this.subs.values()].filter((sub) => sub.serverSide).map((sub) => sub.channel);
+    const current = [...this.subs.values()].filter((sub) => sub.serverSide === 'token').map((sub) => sub.channel);
     return current.length !== Object.keys(subs).length || current.some((channel) => !Object.hasOwn(subs, channel));
   }
 
@@ -715,7 +768,10 @@ export class ClientSession {
     this.node.hub.removeClient(this);
     const channels = [...this.subs.keys()];
     void Promise.all(channels.map((channel) => this.removeSubscription(channel)))
-      .then(() => this.node.hooks.onDisconnect({ client: this.info, code, reason }))
+      .then(() => {
+        this.node.clientDisconnected(this, code, reason);
+        return this.node.hooks.onDisconnect({ client: this.info, code, reason });
+      })
       .catch((err: unknown) => this.node.logger.error(`cleanup of ${this.describe()} failed: ${String(err)}`));
   }
 }

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Authenticator } from '../auth/authenticator.interface.js';
 import type { Backend } from '../backends/backend.interface.js';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
+import { StreamingEvents, type StreamingEvent } from '../events/streaming-events.js';
+import type { StreamingObserver } from '../events/streaming-observer.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
@@ -13,15 +15,18 @@ import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { JsonCodec } from '../protocol/json-codec.js';
-import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OPTIONS } from '../streaming.constants.js';
+import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
 import { ChannelResolver } from './channel-resolver.js';
 import { ClientSession } from './client-session.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
+import { IdempotencyCache } from './idempotency-cache.js';
 
 export interface NodePublishOptions {
   skipHistory?: boolean;
+  /** A publish with a key already used on this channel within `idempotencyWindow` returns the first result and publishes nothing. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -39,6 +44,12 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly scheduler = new FlushScheduler();
   readonly hub = new Hub<ClientSession>();
   readonly budget: QueueBudget;
+  /** Set while the node drains before shutdown; the readiness check reads it. */
+  draining = false;
+  /** Set once `shutdown` began: no session is wanted any more. */
+  stopped = false;
+  private readonly connectedAt = new WeakMap<ClientSession, number>();
+  private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -47,8 +58,10 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     @Inject(HANDLER_HOOKS) readonly hooks: HandlerHooks,
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
+    @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes);
+    this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
   }
 
   get broker() {
@@ -69,12 +82,21 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     return new ClientSession(this, connection);
   }
 
+  /** Whether the backend answers; rejects with the reason when it does not. */
+  async pingBackend(): Promise<void> {
+    await this.backend.ping();
+  }
+
   async addSubscription(channel: string, session: ClientSession): Promise<void> {
-    if (this.hub.subscribe(channel, session)) await this.broker.subscribe(channel);
+    if (!this.hub.subscribe(channel, session)) return;
+    this.emit({ name: StreamingEvents.ChannelOccupied, payload: { channel } });
+    await this.broker.subscribe(channel);
   }
 
   async removeSubscription(channel: string, session: ClientSession): Promise<void> {
-    if (this.hub.unsubscribe(channel, session)) await this.broker.unsubscribe(channel);
+    if (!this.hub.unsubscribe(channel, session)) return;
+    this.emit({ name: StreamingEvents.ChannelVacated, payload: { channel } });
+    await this.broker.unsubscribe(channel);
   }
 
   /** Publishes into a channel, into its history when the namespace keeps one. */
@@ -84,7 +106,64 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
       historyEnabled(ns) && !opts.skipHistory
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
-    return this.broker.publish(channel, publication, { history });
+    const publish = async (): Promise<StreamPosition | undefined> => {
+      const position = await this.broker.publish(channel, publication, { history });
+      const { data, tags, info } = publication;
+      this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
+      return position;
+    };
+    if (opts.idempotencyKey === undefined) return publish();
+    // The channel is part of the key: the same key on two channels names two publications.
+    return this.idempotency.run(JSON.stringify([channel, opts.idempotencyKey]), publish);
+  }
+
+  /** Channels with subscribers on this node, with their local subscriber counts. */
+  channels(matches: (channel: string) => boolean = () => true): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const channel of this.hub.channelNames()) {
+      if (matches(channel)) found.set(channel, this.hub.localSubscribers(channel));
+    }
+    return found;
+  }
+
+  async addPresence(channel: string, info: WireClientInfo): Promise<void> {
+    await this.presence.add(channel, info);
+    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'join', client: info.client, user: info.user } });
+  }
+
+  async removePresence(channel: string, info: WireClientInfo): Promise<void> {
+    await this.presence.remove(channel, info.client);
+    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'leave', client: info.client, user: info.user } });
+  }
+
+  clientConnected(session: ClientSession): void {
+    this.connectedAt.set(session, Date.now());
+    const { id: client, user, transport, info: connInfo } = session.info;
+    this.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
+  }
+
+  clientDisconnected(session: ClientSession, code: number, reason: string): void {
+    const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
+    this.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
+  }
+
+  clientSubscribed(session: ClientSession, channel: string, serverSide: boolean): void {
+    this.emit({ name: StreamingEvents.Subscribed, payload: { client: session.id, user: session.user, channel, serverSide } });
+  }
+
+  clientUnsubscribed(session: ClientSession, channel: string): void {
+    this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
+  }
+
+  /** The one place events leave the engine: an observer's fault is logged, never the engine's problem. */
+  private emit(event: StreamingEvent): void {
+    for (const observer of this.observers) {
+      try {
+        observer.observe(event);
+      } catch (err) {
+        this.logger.error(`observer of ${event.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
   }
 
   onPublication(channel: string, publication: Publication): void {
@@ -123,13 +202,26 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     if (!sessions) return;
     for (const session of [...sessions]) {
       if (message.client && session.id !== message.client) continue;
-      if (message.type === 'disconnect') session.disconnect(message.code, undefined, message.reason);
-      else void session.serverUnsubscribe(message.channel);
+      switch (message.type) {
+        case 'disconnect':
+          if (!message.whitelist?.includes(session.id)) session.disconnect(message.code, undefined, message.reason);
+          break;
+        case 'unsubscribe':
+          void session.serverUnsubscribe(message.channel);
+          break;
+        case 'subscribe':
+          session.serverSubscribe(message);
+          break;
+        case 'refresh':
+          session.serverRefresh(message);
+          break;
+      }
     }
   }
 
   /** Closes every connection with 3001 shutdown, so clients reconnect elsewhere. */
   async shutdown(): Promise<void> {
+    this.stopped = true;
     for (const session of [...this.hub.allSessions()]) session.disconnect(DisconnectCode.Shutdown);
   }
 

@@ -1,15 +1,32 @@
 import { Injectable } from '@nestjs/common';
+import type { ServerRefreshRequest, ServerSubscribeRequest } from '../broker/broker.interface.js';
 import { Node } from '../engine/node.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import { DisconnectCode, disconnectReasons, ErrorCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { StreamingError } from '../protocol/protocol-error.js';
+import { compileChannelGlob } from './channel-glob.js';
 
 export interface PublishOptions {
   tags?: Record<string, string>;
   /** Do not keep this publication in history. */
   skipHistory?: boolean;
+  /**
+   * Publish at most once per key and channel within `idempotencyWindow`: a retry with the same key
+   * returns the first publication's position and publishes nothing. Remembered by this node.
+   */
+  idempotencyKey?: string;
+}
+
+export interface SubscribeOptions extends Omit<ServerSubscribeRequest, 'channel'> {
+  /** Only this connection of the user. */
+  client?: string;
+}
+
+export interface RefreshOptions extends ServerRefreshRequest {
+  /** Only this connection of the user. */
+  client?: string;
 }
 
 export interface HistoryReadOptions {
@@ -26,6 +43,8 @@ export interface DisconnectOptions {
   reason?: string;
   /** Only this connection of the user. */
   client?: string;
+  /** Connections (client ids) of the user to leave connected. */
+  whitelist?: string[];
 }
 
 export interface NodeStats {
@@ -52,7 +71,7 @@ export class StreamingManager {
   async publish(channel: string, data: unknown, options: PublishOptions = {}): Promise<StreamPosition | undefined> {
     const publication: Publication = { data };
     if (options.tags) publication.tags = options.tags;
-    return this.node.publish(channel, publication, { skipHistory: options.skipHistory });
+    return this.node.publish(channel, publication, { skipHistory: options.skipHistory, idempotencyKey: options.idempotencyKey });
   }
 
   /** Publishes the same data to several channels; positions in the same order. */
@@ -73,7 +92,9 @@ export class StreamingManager {
 
   /** Drops a channel's history; its next publication starts a new epoch. */
   async removeHistory(channel: string): Promise<void> {
-    this.node.resolver.resolve(channel);
+    if (!historyEnabled(this.node.resolver.resolve(channel).options)) {
+      throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel}`);
+    }
     await this.node.history.remove(channel);
   }
 
@@ -91,8 +112,45 @@ export class StreamingManager {
   /** Disconnects every connection of a user (or one, with `client`), on every node. */
   async disconnect(user: string, options: DisconnectOptions = {}): Promise<void> {
     const code = options.code ?? DisconnectCode.ForceNoReconnect;
+    // A WebSocket close code outside these is refused by the socket itself; 3xxx are the protocol's, 4xxx the app's.
+    if (!Number.isInteger(code) || code < 3000 || code > 4999) {
+      throw StreamingError.of(ErrorCode.BadRequest, `disconnect code must be a whole number from 3000 to 4999, got ${code}`);
+    }
     const reason = options.reason ?? disconnectReasons[code as DisconnectCode] ?? 'disconnect';
-    await this.node.broker.publishControl({ type: 'disconnect', user, code, reason, client: options.client });
+    await this.node.broker.publishControl({ type: 'disconnect', user, code, reason, client: options.client, whitelist: options.whitelist });
+  }
+
+  /**
+   * Subscribes a user's connections (or one, with `client`), on every node, as server-side
+   * subscriptions: the SDK announces them with its `subscribed` event and delivers their
+   * publications through the client's `publication` event. No permission check applies.
+   */
+  async subscribe(user: string, channel: string, options: SubscribeOptions = {}): Promise<void> {
+    this.node.resolver.resolve(channel);
+    const { client, ...request } = options;
+    await this.node.broker.publishControl({ type: 'subscribe', user, client, channel, ...request });
+  }
+
+  /** Changes the expiry or info of a user's connections (or one, with `client`), on every node; `expired` closes them with 3005. */
+  async refresh(user: string, options: RefreshOptions = {}): Promise<void> {
+    const { client, ...request } = options;
+    await this.node.broker.publishControl({ type: 'refresh', user, client, ...request });
+  }
+
+  /**
+   * Channels with subscribers on this node and their subscriber counts, optionally only those
+   * matching `pattern` (`*`, `?`, `[a-z]`, `{a,b}` as Centrifugo's `channels`).
+   */
+  channels(pattern?: string): Record<string, { numClients: number }> {
+    let matches: ((channel: string) => boolean) | undefined;
+    try {
+      matches = pattern ? compileChannelGlob(pattern) : undefined;
+    } catch (err) {
+      throw StreamingError.of(ErrorCode.BadRequest, `pattern ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+    }
+    const result: Record<string, { numClients: number }> = {};
+    for (const [channel, numClients] of this.node.channels(matches)) result[channel] = { numClients };
+    return result;
   }
 
   /** Unsubscribes a user's connections from a channel; the client gets an unsubscribe push (2000). */

@@ -15,6 +15,9 @@ import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
+import { checkNumber, checkString, isRecord } from './option-checks.js';
+import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
+import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import type { AuthOptions, LimitsOptions, StreamingModuleOptions } from './streaming-options.interface.js';
 
@@ -31,20 +34,13 @@ export interface ResolvedStreamingOptions {
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
+  idempotencyWindow: number;
+  /** Undefined when the API is off (no key). */
+  api?: ResolvedApiOptions;
+  webhooks?: ResolvedWebhooksOptions;
 }
 
 const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function checkNumber(field: string, value: unknown, min: number): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new StreamingOptionsError(field, `must be a number >= ${min}, got ${JSON.stringify(value)}`);
-  }
-}
 
 function checkNamespace(field: string, ns: unknown): void {
   if (!isRecord(ns)) throw new StreamingOptionsError(field, 'must be an object');
@@ -67,12 +63,6 @@ function checkNamespace(field: string, ns: unknown): void {
   const { historySize, historyTtl, forceRecovery } = withDefaults(ns as NamespaceOptions);
   if (forceRecovery && !(historySize > 0 && historyTtl > 0)) {
     throw new StreamingOptionsError(`${field}.forceRecovery`, 'needs historySize and historyTtl above 0');
-  }
-}
-
-function checkString(field: string, value: unknown): void {
-  if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
-    throw new StreamingOptionsError(field, 'must be a non-empty string');
   }
 }
 
@@ -267,6 +257,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   const limits = resolveLimits(options.limits, websocket.maxMessageSize);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);
+  const idempotencyWindow = options.idempotencyWindow ?? 300;
+  checkNumber('idempotencyWindow', idempotencyWindow, 0);
   return {
     backend,
     auth,
@@ -278,5 +270,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     maxChannelLength,
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
+    idempotencyWindow,
+    api: resolveApiOptions(options.api, websocket.path),
+    webhooks: resolveWebhooksOptions(options.webhooks),
   };
 }

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
+import type { StreamingEventName } from '../events/streaming-events.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
 import type { TrustProxy } from '../transport/client-address.js';
 import type { NamespaceOptions } from './namespace-options.js';
@@ -103,6 +104,42 @@ export interface LimitsOptions {
   maxQueuedBytes?: number;
 }
 
+export interface HttpApiOptions {
+  /** The API key clients send in `X-API-Key` or `Authorization: apikey <key>`. The API is served only when it is set. */
+  key?: string;
+  /** Path of the API: `POST <path>` (newline-delimited commands) and `POST <path>/<method>`. Default `/api`. */
+  path?: string;
+  /** Largest request body in bytes; a larger one is refused with HTTP 413. Default 1 MiB. */
+  maxBodySize?: number;
+}
+
+export interface WebhookEndpointOptions {
+  /** Where events are POSTed, http(s). */
+  url: string;
+  /** Events sent to this endpoint; default every event. */
+  events?: StreamingEventName[];
+  /** HMAC-SHA256 key of the `X-Streaming-Signature` header. */
+  secret: string;
+}
+
+export interface WebhooksOptions {
+  endpoints: WebhookEndpointOptions[];
+  /** Deliveries waiting (all endpoints); an event over it goes to the dead letters at once. Default 10000. */
+  maxQueueSize?: number;
+  /** Attempts of one delivery before it goes to the dead letters. Default 5. */
+  maxAttempts?: number;
+  /** Milliseconds before the first retry; each further retry waits twice as long. Default 500. */
+  initialBackoff?: number;
+  /** Longest wait between two attempts, milliseconds. Default 30000. */
+  maxBackoff?: number;
+  /** Milliseconds one attempt may take. Default 5000. */
+  timeout?: number;
+  /** Deliveries sent at once to one endpoint. Default 4. */
+  concurrency?: number;
+  /** Dead letters kept; past it the oldest are dropped. Default 1000. */
+  maxDeadLetters?: number;
+}
+
 export interface StreamingModuleOptions {
   /** Where state and fan-out live. Default `{ type: 'memory' }`. */
   backend?: BackendOptions;
@@ -126,4 +163,10 @@ export interface StreamingModuleOptions {
   trustProxy?: TrustProxy;
   /** Node name reported in `info` and the connect reply. Default: host name and pid. */
   nodeName?: string;
+  /** Seconds a publish `idempotencyKey` is remembered per channel: a repeat within it publishes nothing. Default 300. */
+  idempotencyWindow?: number;
+  /** The Centrifugo-compatible server HTTP API; off unless `api.key` is set. */
+  api?: HttpApiOptions;
+  /** POST the node's events to HTTP endpoints, signed. */
+  webhooks?: WebhooksOptions;
 }

@@ -1,6 +1,6 @@
 import type { Method } from './frames.js';
 
-type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'any' | 'position' | 'subs' | 'stringMap';
+export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'any' | 'position' | 'subs' | 'stringMap' | 'stringArray';
 
 interface MethodSchema {
   required: readonly string[];
@@ -52,7 +52,7 @@ function isOffset(v: unknown): v is number {
 }
 
 /** Returns the reason a value does not fit its field type, or undefined when it fits. */
-function fieldError(type: FieldType, value: unknown): string | undefined {
+export function fieldError(type: FieldType, value: unknown): string | undefined {
   switch (type) {
     case 'any':
       return undefined;
@@ -67,6 +67,8 @@ function fieldError(type: FieldType, value: unknown): string | undefined {
       return isObject(value) && Object.values(value).every((v) => typeof v === 'string')
         ? undefined
         : 'must be an object of strings';
+    case 'stringArray':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be an array of strings';
     case 'position':
       return isObject(value) && isOffset(value.offset ?? 0) && typeof (value.epoch ?? '') === 'string'
         ? undefined

@@ -7,9 +7,9 @@ import { DisconnectError } from './protocol-error.js';
 const NEWLINE = Buffer.from('\n');
 const MAX_COMMAND_ID = 0xffffffff;
 // JSON.stringify recurses; deeper data could overflow the stack when a publication is encoded.
-const MAX_JSON_DEPTH = 100;
+export const MAX_JSON_DEPTH = 100;
 
-function deeperThan(value: unknown, max: number): boolean {
+export function deeperThan(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;

@@ -5,5 +5,6 @@ import { MemoryPresenceStore } from './memory-presence-store.js';
 
 export function createMemoryBackend(): Backend {
   const history = new MemoryHistoryStore();
-  return { broker: new MemoryBroker(history), history, presence: new MemoryPresenceStore() };
+  const broker = new MemoryBroker(history);
+  return { broker, history, presence: new MemoryPresenceStore(), ping: () => broker.ping() };
 }

@@ -41,6 +41,11 @@ export class MemoryBroker implements Broker {
     this.events?.onControl(message);
   }
 
+  /** In process, so it answers as long as it runs: between start and close. */
+  async ping(): Promise<void> {
+    if (!this.events) throw new Error('the memory broker is not running');
+  }
+
   async close(): Promise<void> {
     this.events = undefined;
   }

@@ -1,0 +1,18 @@
+import { StreamingOptionsError } from './streaming-options-error.js';
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function checkNumber(field: string, value: unknown, min: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new StreamingOptionsError(field, `must be a number >= ${min}, got ${JSON.stringify(value)}`);
+  }
+}
+
+export function checkString(field: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
+    throw new StreamingOptionsError(field, 'must be a non-empty string');
+  }
+}

@@ -1,0 +1,41 @@
+import type { StreamingModuleOptions } from '../lib/index.js';
+import { resolveOptions } from '../lib/options/resolve-options.js';
+import { StreamingOptionsError } from '../lib/options/streaming-options-error.js';
+
+const endpoint = { url: 'http://127.0.0.1:9/hook', secret: 's' };
+
+describe('server API, webhook and idempotency options', () => {
+  it.each<[string, Partial<StreamingModuleOptions>, RegExp]>([
+    ['an api path without a key', { api: { path: '/api' } }, /api\.key is required to serve the API/],
+    ['an empty api key', { api: { key: '' } }, /api\.key must be a non-empty string/],
+    ['an api path without a leading slash', { api: { key: 'k', path: 'api' } }, /api\.path must start with '\/'/],
+    ['an api path ending in a slash', { api: { key: 'k', path: '/api/' } }, /api\.path must start with '\/', not end with '\/'/],
+    ['an api path holding the websocket path', { api: { key: 'k', path: '/connection' } }, /api\.path must not contain websocket\.path/],
+    ['a tiny api body limit', { api: { key: 'k', maxBodySize: 10 } }, /api\.maxBodySize must be a number >= 64/],
+    ['an unknown api option', { api: { key: 'k', prefix: '/x' } as never }, /api\.prefix is not an api option/],
+    ['a negative idempotency window', { idempotencyWindow: -1 }, /idempotencyWindow must be a number >= 0/],
+    ['webhooks without endpoints', { webhooks: { endpoints: [] } }, /webhooks\.endpoints must be a non-empty array/],
+    ['a webhook url that is not http(s)', { webhooks: { endpoints: [{ ...endpoint, url: 'ftp://x/hook' }] } }, /webhooks\.endpoints\[0\]\.url must be an http\(s\) URL/],
+    ['a webhook without a secret', { webhooks: { endpoints: [{ url: endpoint.url } as never] } }, /webhooks\.endpoints\[0\]\.secret is required/],
+    ['an unknown webhook event', { webhooks: { endpoints: [{ ...endpoint, events: ['streaming.exploded' as never] }] } }, /events has "streaming\.exploded", which is not one of streaming\.connected/],
+    ['zero webhook attempts', { webhooks: { endpoints: [endpoint], maxAttempts: 0 } }, /webhooks\.maxAttempts must be a whole number >= 1/],
+    ['a max backoff under the initial one', { webhooks: { endpoints: [endpoint], initialBackoff: 1000, maxBackoff: 10 } }, /webhooks\.maxBackoff must not be less than initialBackoff/],
+    ['an unknown webhooks option', { webhooks: { endpoints: [endpoint], retries: 3 } as never }, /webhooks\.retries is not a webhooks option/],
+  ])('refuses %s, naming the field', (_name, options, message) => {
+    expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(StreamingOptionsError);
+    expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(message);
+  });
+
+  it('leaves the API off without a key and fills in the defaults with one', () => {
+    expect(resolveOptions({}).api).toBeUndefined();
+    expect(resolveOptions({ api: {} }).api).toBeUndefined();
+    expect(resolveOptions({ api: { key: 'k' } }).api).toEqual({ key: 'k', path: '/api', maxBodySize: 1024 * 1024 });
+    expect(resolveOptions({}).idempotencyWindow).toBe(300);
+  });
+
+  it('sends every event to an endpoint that names none', () => {
+    const { webhooks } = resolveOptions({ webhooks: { endpoints: [endpoint] } });
+    expect(webhooks?.endpoints[0]?.events.size).toBe(8);
+    expect(webhooks).toMatchObject({ maxQueueSize: 10_000, maxAttempts: 5, initialBackoff: 500, maxBackoff: 30_000, timeout: 5000 });
+  });
+});

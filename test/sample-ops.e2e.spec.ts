@@ -1,0 +1,47 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Centrifuge } from 'centrifuge';
+import type { AddressInfo } from 'node:net';
+import { createSampleApp } from '../sample/app.js';
+import { loadConfig } from '../sample/config.js';
+import { connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
+
+const KEY = 'sample-api-key';
+
+describe('sample app: server API and health probes', () => {
+  let app: INestApplication;
+  let base: string;
+  let client: Centrifuge | undefined;
+
+  beforeAll(async () => {
+    app = await createSampleApp(loadConfig({ STREAMING_API_KEY: KEY }), { logger: process.env.TEST_LOGS ? undefined : false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+  afterEach(() => client?.disconnect());
+  afterAll(() => app.close());
+
+  it('serves the API at /api with STREAMING_API_KEY: a service announces to anonymous readers', async () => {
+    client = await connectedClient(sdkClient(base.replace('http', 'ws') + '/connection/websocket'));
+    const sub = await subscribed(client, 'public:announcements');
+    const got = once<any>(sub, 'publication');
+    const reply = await fetch(`${base}/api/publish`, {
+      method: 'POST',
+      headers: { authorization: `apikey ${KEY}` },
+      body: JSON.stringify({ channel: 'public:announcements', data: { text: 'maintenance at noon' } }),
+    });
+    expect(reply.status).toBe(200);
+    expect((await got).data).toEqual({ text: 'maintenance at noon' });
+
+    const legacy = await fetch(`${base}/api`, { method: 'POST', headers: { 'x-api-key': KEY }, body: '{"method":"info","params":{}}' });
+    expect(((await legacy.json()) as any).result.nodes[0].num_clients).toBe(1);
+    expect((await fetch(`${base}/api/info`, { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it('serves /health and /health/ready', async () => {
+    const live = await fetch(`${base}/health`);
+    expect(live.status).toBe(200);
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as any).details.streaming).toMatchObject({ status: 'up', backend: { reachable: true } });
+  });
+});

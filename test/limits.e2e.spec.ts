@@ -266,6 +266,7 @@ describe('limits', () => {
     [{ limits: { connectionAttemptsPerSecond: 5, connectionAttemptBurst: 0 } }, /limits\.connectionAttemptBurst must be at least 1/],
     [{ limits: { maxQueuedBytes: -1 } }, /limits\.maxQueuedBytes must be a whole number >= 0/],
     [{ websocket: { connectTimeout: 0 } }, /websocket\.connectTimeout must be a number >= 0\.01/],
+    [{ websocket: { connectHandlingTimeout: 0 } }, /websocket\.connectHandlingTimeout must be a number >= 0\.01/],
     [{ websocket: { closeTimeout: -1 } }, /websocket\.closeTimeout must be a number >= 0/],
     [{ namespaces: { chat: { maxSubscribersPerUser: -2 } } }, /namespaces\.chat\.maxSubscribersPerUser must be a number >= 0/],
     [{ limits: { maxPublicationDataSize: 70_000 } }, /limits\.maxPublicationDataSize must not exceed websocket\.maxMessageSize \(65536\)/],

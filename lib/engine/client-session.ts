@@ -24,6 +24,7 @@ import type {
 } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import type { ClientInfo } from './client-info.js';
+import { ConnectAttempt } from './connect-attempt.js';
 import { ConnectDeadline } from './connect-deadline.js';
 import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
 import { toProtocolError } from './protocol-error-mapping.js';
@@ -268,7 +269,7 @@ export class ClientSession {
       case 'pong':
         return this.handlePong();
       case 'connect':
-        return this.connect(command.id, command.request);
+        return this.boundedConnect(command.id, command.request);
       case 'subscribe':
         return this.subscribe(command.id, command.request);
       case 'unsubscribe':
@@ -323,8 +324,25 @@ export class ClientSession {
 
   // --- connect, refresh, ping ---
 
-  private async connect(id: number, req: ConnectRequest): Promise<undefined> {
+  /**
+   * `connect` with its authenticator and `@OnConnect` handlers bounded by
+   * `websocket.connectHandlingTimeout`: past it the client gets 100, temporary (the SDK retries, as
+   * after Centrifugo's connect proxy failing), and the session is unusable as after any refused connect.
+   */
+  private boundedConnect(id: number, req: ConnectRequest): Promise<undefined> {
+    const seconds = this.node.options.websocket.connectHandlingTimeout;
+    const attempt = new ConnectAttempt(seconds, () => {
+      const detail = `connect not handled within ${seconds} s (authenticator or @OnConnect still running)`;
+      if (!this.isClosed()) this.node.log.report('warn', 'connect unfinished', `${this.describe()}: ${detail}; answered 100 so the client retries`);
+      return StreamingError.of(ErrorCode.Internal);
+    });
+    return attempt.bound(this.connect(id, req, attempt));
+  }
+
+  private async connect(id: number, req: ConnectRequest, attempt: ConnectAttempt): Promise<undefined> {
     if (this.state === 'connected') throw DisconnectError.of(DisconnectCode.BadRequest, 'already connected');
+    // After every await: the client may have gone, or the bound passed and the client was answered.
+    const abandoned = () => this.isClosed() || attempt.expired;
     const identity = await this.node.authenticator.authenticate({
       token: req.token,
       data: req.data,
@@ -332,7 +350,7 @@ export class ClientSession {
       name: req.name,
       version: req.version,
     });
-    if (this.isClosed()) return undefined;
+    if (abandoned()) return undefined;
     if (identity.expireAt !== undefined && ttlUntil(identity.expireAt) <= 0) {
       throw StreamingError.of(ErrorCode.Expired, 'connection expiry is not in the future');
     }
@@ -345,9 +363,11 @@ export class ClientSession {
     this.identity = identity;
     this.checkUserConnections();
     const hook = await this.node.hooks.onConnect({ client: this.info, data: req.data });
-    if (this.isClosed()) return undefined;
+    if (abandoned()) return undefined;
     // Again after the await, in the same synchronous step as counting: concurrent connects of a user cannot both slip in.
     this.checkUserConnections();
+    // Joining the node: from here the connect is answered, with its result or a disconnect.
+    attempt.finish();
     this.state = 'connected';
     this.node.hub.addClient(this);
     this.node.clientConnected(this);

@@ -244,6 +244,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     pingInterval: ws.pingInterval ?? 25,
     pongTimeout: ws.pongTimeout ?? 8,
     connectTimeout: ws.connectTimeout ?? 5,
+    connectHandlingTimeout: ws.connectHandlingTimeout ?? 5,
     closeTimeout: ws.closeTimeout ?? 1,
   };
   if (!websocket.path.startsWith('/')) throw new StreamingOptionsError('websocket.path', "must start with '/'");
@@ -253,6 +254,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.pingInterval', websocket.pingInterval, 0);
   checkNumber('websocket.pongTimeout', websocket.pongTimeout, 0.01);
   checkNumber('websocket.connectTimeout', websocket.connectTimeout, 0.01);
+  checkNumber('websocket.connectHandlingTimeout', websocket.connectHandlingTimeout, 0.01);
   checkNumber('websocket.closeTimeout', websocket.closeTimeout, 0);
   const limits = resolveLimits(options.limits, websocket.maxMessageSize);
   const maxChannelLength = options.maxChannelLength ?? 255;

@@ -64,6 +64,11 @@ export interface WebSocketOptions {
   pongTimeout?: number;
   /** Seconds a socket may stay open without sending `connect`, or after a refused one; then it is closed with 3502 (stale). Default 5. */
   connectTimeout?: number;
+  /**
+   * Seconds the handling of a `connect` (the authenticator, `@OnConnect` handlers) may take; past it
+   * the client gets error 100, temporary, so the SDK retries, and the late result is dropped. Default 5.
+   */
+  connectHandlingTimeout?: number;
   /** Seconds a close frame gets to leave (and the client to answer it) before the socket is destroyed. Default 1. */
   closeTimeout?: number;
 }

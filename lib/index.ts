@@ -69,6 +69,7 @@ export { Permission } from './permissions/permission.enum.js';
 export { PermissionChecker } from './permissions/permission-checker.js';
 export type { PermissionContext, PermissionSubject } from './permissions/permission-checker.js';
 export type { ChannelRule, PermissionsOptions } from './permissions/channel-rule.interface.js';
+export type { ChannelAccess, ChannelAccessRequest } from './permissions/channel-access.interface.js';
 export { Presets } from './permissions/presets.js';
 export type { PresetName } from './permissions/presets.js';
 export { ChannelGuard } from './permissions/channel.guard.js';

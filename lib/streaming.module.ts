@@ -13,6 +13,7 @@ import { HandlerRegistry } from './handlers/handler-registry.js';
 import { StreamingManager } from './manager/streaming-manager.js';
 import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve-options.js';
 import { StreamingHealthIndicator } from './observability/streaming-health.indicator.js';
+import { CHANNEL_ACCESS } from './permissions/channel-access.interface.js';
 import { PermissionChecker } from './permissions/permission-checker.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
@@ -35,6 +36,7 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       inject: [STREAMING_OPTIONS],
     },
     PermissionChecker,
+    { provide: CHANNEL_ACCESS, useFactory: (o: ResolvedStreamingOptions) => o.channelAccess, inject: [STREAMING_OPTIONS] },
     EventEmitterObserver,
     WebhookDispatcher,
     {

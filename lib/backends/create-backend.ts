@@ -6,6 +6,6 @@ import { createMemoryBackend } from './memory/memory-backend.js';
 export function createBackend(options: ResolvedStreamingOptions): Backend {
   switch (options.backend.type) {
     case 'memory':
-      return createMemoryBackend();
+      return createMemoryBackend(options.presenceTtl);
   }
 }

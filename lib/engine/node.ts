@@ -1,27 +1,33 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Authenticator } from '../auth/authenticator.interface.js';
+import type { Authenticator, Identity } from '../auth/authenticator.interface.js';
 import type { Backend } from '../backends/backend.interface.js';
-import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
+import type { ControlMessage } from '../broker/broker.interface.js';
 import { StreamingEvents, type StreamingEvent } from '../events/streaming-events.js';
 import type { StreamingObserver } from '../events/streaming-observer.interface.js';
-import type { Connection } from '../delivery/connection.interface.js';
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
+import type { HistoryPage } from '../history/history-store.interface.js';
 import { LogSummarizer } from '../logging/log-summarizer.js';
-import { historyEnabled } from '../options/namespace-options.js';
+import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
+import { CHANNEL_ACCESS, type ChannelAccess } from '../permissions/channel-access.interface.js';
+import { Permission } from '../permissions/permission.enum.js';
+import type { PresenceStats } from '../presence/presence-store.interface.js';
 import type { Codec } from '../protocol/codec.js';
-import { DisconnectCode } from '../protocol/codes.js';
+import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { JsonCodec } from '../protocol/json-codec.js';
+import { StreamingError } from '../protocol/protocol-error.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
+import { BrokerListener } from './broker-listener.js';
 import { ChannelResolver } from './channel-resolver.js';
-import { ClientSession } from './client-session.js';
+import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
 import { IdempotencyCache } from './idempotency-cache.js';
+import { PresenceRefresher } from './presence-refresher.js';
 
 export interface NodePublishOptions {
   skipHistory?: boolean;
@@ -29,12 +35,21 @@ export interface NodePublishOptions {
   idempotencyKey?: string;
 }
 
+export interface NodeHistoryQuery {
+  /** Publications after this position (same epoch). */
+  since?: StreamPosition;
+  /** 0: only the position; negative: every kept publication. */
+  limit: number;
+  reverse?: boolean;
+}
+
 /**
- * The engine of one process: sessions, the local hub, and the bridge to the backend. Publications
- * coming back from the broker are encoded once and the same bytes queued to every subscriber.
+ * The engine of one process: its sessions (the hub), and the only way to the backend's stores:
+ * publish, history, presence, join/leave and control messages go through here, for client
+ * sessions and for `StreamingManager` alike, with the namespace checks they share.
  */
 @Injectable()
-export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
+export class Node implements OnModuleInit, OnModuleDestroy {
   readonly id = randomUUID();
   readonly startedAt = Date.now();
   readonly logger = new Logger('Streaming');
@@ -42,14 +57,15 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly log = new LogSummarizer(this.logger);
   readonly codec: Codec = new JsonCodec();
   readonly scheduler = new FlushScheduler();
-  readonly hub = new Hub<ClientSession>();
+  readonly hub = new Hub<EngineSession>();
   readonly budget: QueueBudget;
   /** Set while the node drains before shutdown; the readiness check reads it. */
   draining = false;
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
-  private readonly connectedAt = new WeakMap<ClientSession, number>();
+  private readonly connectedAt = new WeakMap<EngineSession, number>();
   private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
+  private readonly presenceRefresher: PresenceRefresher;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -59,27 +75,17 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
     @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
+    @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes);
     this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
-  }
-
-  get broker() {
-    return this.backend.broker;
-  }
-  get history() {
-    return this.backend.history;
-  }
-  get presence() {
-    return this.backend.presence;
+    this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
   }
 
   async onModuleInit(): Promise<void> {
-    await this.backend.broker.start(this);
-  }
-
-  createSession(connection: Connection): ClientSession {
-    return new ClientSession(this, connection);
+    const listener = new BrokerListener(this.hub, this.codec, this.logger, this.options.limits.maxJoinLeaveSubscribers);
+    await this.backend.broker.start(listener);
+    this.presenceRefresher.start();
   }
 
   /** Whether the backend answers; rejects with the reason when it does not. */
@@ -87,16 +93,31 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     await this.backend.ping();
   }
 
-  async addSubscription(channel: string, session: ClientSession): Promise<void> {
+  async addSubscription(channel: string, session: EngineSession): Promise<void> {
     if (!this.hub.subscribe(channel, session)) return;
     this.emit({ name: StreamingEvents.ChannelOccupied, payload: { channel } });
-    await this.broker.subscribe(channel);
+    await this.backend.broker.subscribe(channel);
   }
 
-  async removeSubscription(channel: string, session: ClientSession): Promise<void> {
+  async removeSubscription(channel: string, session: EngineSession): Promise<void> {
     if (!this.hub.unsubscribe(channel, session)) return;
     this.emit({ name: StreamingEvents.ChannelVacated, payload: { channel } });
-    await this.broker.unsubscribe(channel);
+    await this.backend.broker.unsubscribe(channel);
+  }
+
+  /**
+   * Whether the client may act in the channel: the synchronous rules first (`PermissionChecker`),
+   * then the asynchronous `ChannelAccess`; 103 when either refuses.
+   */
+  async authorize(identity: Identity, channel: string, permission: Permission, context: { subscribed: boolean; token?: boolean }): Promise<void> {
+    const { subscribed, token = false } = context;
+    const allowed =
+      permission === Permission.Subscribe
+        ? (this.permissions.permissionsFor(identity, channel, { token }) & Permission.Subscribe) !== 0
+        : this.permissions.can(identity, channel, permission, { subscribed });
+    if (!allowed || !(await this.access.allows({ identity, channel, permission, subscribed, token }))) {
+      throw new StreamingError(ErrorCode.PermissionDenied);
+    }
   }
 
   /** Publishes into a channel, into its history when the namespace keeps one. */
@@ -107,7 +128,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
     const publish = async (): Promise<StreamPosition | undefined> => {
-      const position = await this.broker.publish(channel, publication, { history });
+      const position = await this.backend.broker.publish(channel, publication, { history });
       const { data, tags, info } = publication;
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
@@ -115,6 +136,64 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     if (opts.idempotencyKey === undefined) return publish();
     // The channel is part of the key: the same key on two channels names two publications.
     return this.idempotency.run(JSON.stringify([channel, opts.idempotencyKey]), publish);
+  }
+
+  async publishJoin(channel: string, info: WireClientInfo): Promise<void> {
+    await this.backend.broker.publishJoin(channel, info);
+  }
+
+  async publishLeave(channel: string, info: WireClientInfo): Promise<void> {
+    await this.backend.broker.publishLeave(channel, info);
+  }
+
+  /** A control message to every node: the addressed sessions run it on their command chains. */
+  async publishControl(message: ControlMessage): Promise<void> {
+    await this.backend.broker.publishControl(message);
+  }
+
+  /** The namespace options of a channel whose namespace has the feature on; 108 otherwise. */
+  featureOptions(channel: string, feature: 'presence' | 'history'): ResolvedNamespaceOptions {
+    const ns = this.resolver.resolve(channel).options;
+    const enabled = feature === 'presence' ? ns.presence : historyEnabled(ns);
+    if (!enabled) throw StreamingError.of(ErrorCode.NotAvailable, `${feature} is off for ${channel}`);
+    return ns;
+  }
+
+  /** A page of history; `ns` are the options in force (a subscription token may override the namespace's). */
+  async history(channel: string, query: NodeHistoryQuery, ns = this.featureOptions(channel, 'history')): Promise<HistoryPage> {
+    return this.backend.history.read(channel, { ...query, metaTtl: ns.historyMetaTtl });
+  }
+
+  async streamPosition(channel: string, ns: ResolvedNamespaceOptions): Promise<StreamPosition> {
+    return this.backend.history.position(channel, ns.historyMetaTtl);
+  }
+
+  /** Drops a channel's history; its next publication starts a new epoch. */
+  async removeHistory(channel: string): Promise<void> {
+    this.featureOptions(channel, 'history');
+    await this.backend.history.remove(channel);
+  }
+
+  async presence(channel: string): Promise<Record<string, WireClientInfo>> {
+    this.featureOptions(channel, 'presence');
+    return this.backend.presence.get(channel);
+  }
+
+  async presenceStats(channel: string): Promise<PresenceStats> {
+    this.featureOptions(channel, 'presence');
+    return this.backend.presence.stats(channel);
+  }
+
+  async addPresence(channel: string, info: WireClientInfo): Promise<void> {
+    await this.backend.presence.add(channel, info);
+    this.presenceRefresher.track(channel, info);
+    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'join', client: info.client, user: info.user } });
+  }
+
+  async removePresence(channel: string, info: WireClientInfo): Promise<void> {
+    this.presenceRefresher.untrack(channel, info.client);
+    await this.backend.presence.remove(channel, info.client, info.user);
+    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'leave', client: info.client, user: info.user } });
   }
 
   /** Channels with subscribers on this node, with their local subscriber counts. */
@@ -126,32 +205,22 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     return found;
   }
 
-  async addPresence(channel: string, info: WireClientInfo): Promise<void> {
-    await this.presence.add(channel, info);
-    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'join', client: info.client, user: info.user } });
-  }
-
-  async removePresence(channel: string, info: WireClientInfo): Promise<void> {
-    await this.presence.remove(channel, info.client);
-    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'leave', client: info.client, user: info.user } });
-  }
-
-  clientConnected(session: ClientSession): void {
+  clientConnected(session: EngineSession): void {
     this.connectedAt.set(session, Date.now());
     const { id: client, user, transport, info: connInfo } = session.info;
     this.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
   }
 
-  clientDisconnected(session: ClientSession, code: number, reason: string): void {
+  clientDisconnected(session: EngineSession, code: number, reason: string): void {
     const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
     this.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
   }
 
-  clientSubscribed(session: ClientSession, channel: string, serverSide: boolean): void {
+  clientSubscribed(session: EngineSession, channel: string, serverSide: boolean): void {
     this.emit({ name: StreamingEvents.Subscribed, payload: { client: session.id, user: session.user, channel, serverSide } });
   }
 
-  clientUnsubscribed(session: ClientSession, channel: string): void {
+  clientUnsubscribed(session: EngineSession, channel: string): void {
     this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
   }
 
@@ -166,68 +235,17 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onPublication(channel: string, publication: Publication): void {
-    const subscribers = this.hub.subscribers(channel);
-    if (!subscribers) return;
-    let encoded: Buffer;
-    try {
-      encoded = this.codec.encodePush({ channel, pub: publication });
-    } catch (err) {
-      this.logger.error(`publication to ${channel} cannot be encoded, dropped: ${String(err)}`);
-      return;
-    }
-    for (const session of subscribers) session.deliverPublication(channel, publication, encoded);
-  }
-
-  onJoin(channel: string, info: WireClientInfo): void {
-    this.deliverJoinLeave(channel, { join: { info } });
-  }
-
-  onLeave(channel: string, info: WireClientInfo): void {
-    this.deliverJoinLeave(channel, { leave: { info } });
-  }
-
-  private deliverJoinLeave(channel: string, body: { join: { info: WireClientInfo } } | { leave: { info: WireClientInfo } }): void {
-    const subscribers = this.hub.subscribers(channel);
-    if (!subscribers) return;
-    // In a big channel every join costs a push per subscriber: a connect flood would multiply into millions.
-    const cap = this.options.limits.maxJoinLeaveSubscribers;
-    if (cap > 0 && subscribers.size > cap) return;
-    const encoded = this.codec.encodePush({ channel, ...body });
-    for (const session of subscribers) session.deliverJoinLeave(channel, encoded);
-  }
-
-  onControl(message: ControlMessage): void {
-    const sessions = this.hub.sessionsOf(message.user);
-    if (!sessions) return;
-    for (const session of [...sessions]) {
-      if (message.client && session.id !== message.client) continue;
-      switch (message.type) {
-        case 'disconnect':
-          if (!message.whitelist?.includes(session.id)) session.disconnect(message.code, undefined, message.reason);
-          break;
-        case 'unsubscribe':
-          void session.serverUnsubscribe(message.channel);
-          break;
-        case 'subscribe':
-          session.serverSubscribe(message);
-          break;
-        case 'refresh':
-          session.serverRefresh(message);
-          break;
-      }
-    }
-  }
-
   /** Closes every connection with 3001 shutdown, so clients reconnect elsewhere. */
   async shutdown(): Promise<void> {
     this.stopped = true;
+    this.presenceRefresher.stop();
     for (const session of [...this.hub.allSessions()]) session.disconnect(DisconnectCode.Shutdown);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();
-    await Promise.all([this.broker.close(), this.history.close(), this.presence.close()]);
+    const { broker, history, presence } = this.backend;
+    await Promise.all([broker.close(), history.close(), presence.close()]);
   }
 }

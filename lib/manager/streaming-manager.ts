@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { ServerRefreshRequest, ServerSubscribeRequest } from '../broker/broker.interface.js';
 import { Node } from '../engine/node.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
-import { historyEnabled } from '../options/namespace-options.js';
 import { DisconnectCode, disconnectReasons, ErrorCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { StreamingError } from '../protocol/protocol-error.js';
@@ -80,33 +79,21 @@ export class StreamingManager {
   }
 
   async history(channel: string, options: HistoryReadOptions = {}): Promise<HistoryPage> {
-    const ns = this.node.resolver.resolve(channel).options;
-    if (!historyEnabled(ns)) throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel}`);
-    return this.node.history.read(channel, {
-      since: options.since,
-      limit: options.limit ?? 0,
-      reverse: options.reverse,
-      metaTtl: ns.historyMetaTtl,
-    });
+    return this.node.history(channel, { since: options.since, limit: options.limit ?? 0, reverse: options.reverse });
   }
 
   /** Drops a channel's history; its next publication starts a new epoch. */
   async removeHistory(channel: string): Promise<void> {
-    if (!historyEnabled(this.node.resolver.resolve(channel).options)) {
-      throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel}`);
-    }
-    await this.node.history.remove(channel);
+    await this.node.removeHistory(channel);
   }
 
   /** Clients subscribed to a channel, by client id. */
   async presence(channel: string): Promise<Record<string, WireClientInfo>> {
-    this.presenceNamespace(channel);
-    return this.node.presence.get(channel);
+    return this.node.presence(channel);
   }
 
   async presenceStats(channel: string): Promise<{ numClients: number; numUsers: number }> {
-    this.presenceNamespace(channel);
-    return this.node.presence.stats(channel);
+    return this.node.presenceStats(channel);
   }
 
   /** Disconnects every connection of a user (or one, with `client`), on every node. */
@@ -117,7 +104,7 @@ export class StreamingManager {
       throw StreamingError.of(ErrorCode.BadRequest, `disconnect code must be a whole number from 3000 to 4999, got ${code}`);
     }
     const reason = options.reason ?? disconnectReasons[code as DisconnectCode] ?? 'disconnect';
-    await this.node.broker.publishControl({ type: 'disconnect', user, code, reason, client: options.client, whitelist: options.whitelist });
+    await this.node.publishControl({ type: 'disconnect', user, code, reason, client: options.client, whitelist: options.whitelist });
   }
 
   /**
@@ -128,13 +115,13 @@ export class StreamingManager {
   async subscribe(user: string, channel: string, options: SubscribeOptions = {}): Promise<void> {
     this.node.resolver.resolve(channel);
     const { client, ...request } = options;
-    await this.node.broker.publishControl({ type: 'subscribe', user, client, channel, ...request });
+    await this.node.publishControl({ type: 'subscribe', user, client, channel, ...request });
   }
 
   /** Changes the expiry or info of a user's connections (or one, with `client`), on every node; `expired` closes them with 3005. */
   async refresh(user: string, options: RefreshOptions = {}): Promise<void> {
     const { client, ...request } = options;
-    await this.node.broker.publishControl({ type: 'refresh', user, client, ...request });
+    await this.node.publishControl({ type: 'refresh', user, client, ...request });
   }
 
   /**
@@ -155,7 +142,7 @@ export class StreamingManager {
 
   /** Unsubscribes a user's connections from a channel; the client gets an unsubscribe push (2000). */
   async unsubscribe(user: string, channel: string, client?: string): Promise<void> {
-    await this.node.broker.publishControl({ type: 'unsubscribe', user, channel, client });
+    await this.node.publishControl({ type: 'unsubscribe', user, channel, client });
   }
 
   /** Counts for this node. */
@@ -171,11 +158,5 @@ export class StreamingManager {
       queuedBytes: this.node.budget.queuedBytes(),
       uptimeSeconds: Math.floor((Date.now() - this.node.startedAt) / 1000),
     };
-  }
-
-  private presenceNamespace(channel: string): void {
-    if (!this.node.resolver.resolve(channel).options.presence) {
-      throw StreamingError.of(ErrorCode.NotAvailable, `presence is off for ${channel}`);
-    }
   }
 }

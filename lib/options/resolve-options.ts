@@ -10,6 +10,7 @@ import {
   RSA_ALGORITHMS,
 } from '../auth/jwt-algorithms.js';
 import type { ChannelRule } from '../permissions/channel-rule.interface.js';
+import { allowAllChannelAccess, type ChannelAccess } from '../permissions/channel-access.interface.js';
 import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
 import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
@@ -35,6 +36,8 @@ export interface ResolvedStreamingOptions {
   trustProxy: ProxyTrust;
   nodeName: string;
   idempotencyWindow: number;
+  presenceTtl: number;
+  channelAccess: ChannelAccess;
   /** Undefined when the API is off (no key). */
   api?: ResolvedApiOptions;
   webhooks?: ResolvedWebhooksOptions;
@@ -261,6 +264,12 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('maxChannelLength', maxChannelLength, 1);
   const idempotencyWindow = options.idempotencyWindow ?? 300;
   checkNumber('idempotencyWindow', idempotencyWindow, 0);
+  const presenceTtl = options.presenceTtl ?? 60;
+  checkNumber('presenceTtl', presenceTtl, 1);
+  const channelAccess = options.channelAccess ?? allowAllChannelAccess;
+  if (typeof channelAccess.allows !== 'function') {
+    throw new StreamingOptionsError('channelAccess', 'must have an allows(request) method');
+  }
   return {
     backend,
     auth,
@@ -273,6 +282,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
     idempotencyWindow,
+    presenceTtl,
+    channelAccess,
     api: resolveApiOptions(options.api, websocket.path),
     webhooks: resolveWebhooksOptions(options.webhooks),
   };

@@ -3,6 +3,7 @@ import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { StreamingEventName } from '../events/streaming-events.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
+import type { ChannelAccess } from '../permissions/channel-access.interface.js';
 import type { TrustProxy } from '../transport/client-address.js';
 import type { NamespaceOptions } from './namespace-options.js';
 
@@ -170,6 +171,16 @@ export interface StreamingModuleOptions {
   nodeName?: string;
   /** Seconds a publish `idempotencyKey` is remembered per channel: a repeat within it publishes nothing. Default 300. */
   idempotencyWindow?: number;
+  /**
+   * Seconds a presence entry lives in the store unless its node refreshes it (every third of it):
+   * the clients of a node that died without cleaning up leave presence within this. Default 60.
+   */
+  presenceTtl?: number;
+  /**
+   * The asynchronous step of permission checks (room membership in a store), run after the
+   * synchronous rules for subscribe, publish, presence and history. Default: allows everything.
+   */
+  channelAccess?: ChannelAccess;
   /** The Centrifugo-compatible server HTTP API; off unless `api.key` is set. */
   api?: HttpApiOptions;
   /** POST the node's events to HTTP endpoints, signed. */

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Node } from '../engine/node.js';
+import { ClientSession } from '../engine/client-session.js';
 import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
@@ -90,7 +91,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, ip: string): void {
-    const session = this.node.createSession(new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000));
+    const session = new ClientSession(this.node, new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000));
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {

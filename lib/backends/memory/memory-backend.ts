@@ -3,8 +3,9 @@ import { MemoryBroker } from './memory-broker.js';
 import { MemoryHistoryStore } from './memory-history-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
 
-export function createMemoryBackend(): Backend {
+/** `presenceTtl`: seconds a presence entry lives without the node's refresh. */
+export function createMemoryBackend(presenceTtl: number): Backend {
   const history = new MemoryHistoryStore();
   const broker = new MemoryBroker(history);
-  return { broker, history, presence: new MemoryPresenceStore(), ping: () => broker.ping() };
+  return { broker, history, presence: new MemoryPresenceStore(presenceTtl), ping: () => broker.ping() };
 }

@@ -1,0 +1,62 @@
+import type { Logger } from '@nestjs/common';
+import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
+import type { Codec } from '../protocol/codec.js';
+import type { Publication, WireClientInfo } from '../protocol/frames.js';
+import type { EngineSession } from './engine-session.interface.js';
+import type { Hub } from './hub.js';
+
+/**
+ * What comes back from the broker, handed to this node's sessions: publications and join/leave
+ * encoded once and the same bytes queued to every subscriber; control messages onto each
+ * addressed session's command chain.
+ */
+export class BrokerListener implements BrokerEvents {
+  constructor(
+    private readonly hub: Hub<EngineSession>,
+    private readonly codec: Codec,
+    private readonly logger: Logger,
+    /** `limits.maxJoinLeaveSubscribers`. */
+    private readonly maxJoinLeaveSubscribers: number,
+  ) {}
+
+  onPublication(channel: string, publication: Publication): void {
+    const subscribers = this.hub.subscribers(channel);
+    if (!subscribers) return;
+    let encoded: Buffer;
+    try {
+      encoded = this.codec.encodePush({ channel, pub: publication });
+    } catch (err) {
+      this.logger.error(`publication to ${channel} cannot be encoded, dropped: ${String(err)}`);
+      return;
+    }
+    for (const session of subscribers) session.deliverPublication(channel, publication, encoded);
+  }
+
+  onJoin(channel: string, info: WireClientInfo): void {
+    this.deliverJoinLeave(channel, { join: { info } });
+  }
+
+  onLeave(channel: string, info: WireClientInfo): void {
+    this.deliverJoinLeave(channel, { leave: { info } });
+  }
+
+  onControl(message: ControlMessage): void {
+    const sessions = this.hub.sessionsOf(message.user);
+    if (!sessions) return;
+    for (const session of [...sessions]) {
+      if (message.client && session.id !== message.client) continue;
+      if (message.type === 'disconnect' && message.whitelist?.includes(session.id)) continue;
+      session.control(message);
+    }
+  }
+
+  private deliverJoinLeave(channel: string, body: { join: { info: WireClientInfo } } | { leave: { info: WireClientInfo } }): void {
+    const subscribers = this.hub.subscribers(channel);
+    if (!subscribers) return;
+    // In a big channel every join costs a push per subscriber: a connect flood would multiply into millions.
+    const cap = this.maxJoinLeaveSubscribers;
+    if (cap > 0 && subscribers.size > cap) return;
+    const encoded = this.codec.encodePush({ channel, ...body });
+    for (const session of subscribers) session.deliverJoinLeave(channel, encoded);
+  }
+}

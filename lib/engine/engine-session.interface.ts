@@ -1,0 +1,17 @@
+import type { ControlMessage } from '../broker/broker.interface.js';
+import type { Publication } from '../protocol/frames.js';
+import type { ClientInfo } from './client-info.js';
+
+/** What the node needs of a client session: its names, delivery, and the way in for control messages. */
+export interface EngineSession {
+  readonly id: string;
+  readonly user: string;
+  readonly info: ClientInfo;
+  /** A publication for a channel the session is subscribed to, encoded once for all subscribers. */
+  deliverPublication(channel: string, publication: Publication, encoded: Buffer): void;
+  deliverJoinLeave(channel: string, encoded: Buffer): void;
+  /** A control message for this connection, run on its command chain after the commands already queued. */
+  control(message: ControlMessage): void;
+  /** Closes the connection now, whatever is queued: the node's shutdown. */
+  disconnect(code: number, detail?: string, reason?: string): void;
+}

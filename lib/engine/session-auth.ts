@@ -1,0 +1,158 @@
+import type { ServerRefreshRequest } from '../broker/broker.interface.js';
+import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
+import type { ConnectRequest, ConnectResult } from '../protocol/frames.js';
+import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
+import type { CommandOutcome } from './command-outcome.js';
+import { ConnectAttempt } from './connect-attempt.js';
+import { ConnectDeadline } from './connect-deadline.js';
+import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
+import type { KeepAlive } from './keep-alive.js';
+import type { ServerSideSubscriptions } from './server-side-subscriptions.js';
+import type { SessionCore } from './session-core.js';
+
+const PROTOCOL_VERSION = '0.1.0';
+
+/** Who the connection is: connect (bounded in time), refresh, the connection's expiry, and server refreshes. */
+export class SessionAuth {
+  /** A refused connect leaves the session unusable: any further command closes it (as Centrifugo). */
+  unusable = false;
+  private readonly expiry = new ExpiryTimer();
+  private readonly deadline: ConnectDeadline;
+
+  constructor(
+    private readonly core: SessionCore,
+    private readonly serverSide: ServerSideSubscriptions,
+    private readonly keepAlive: KeepAlive,
+  ) {
+    const { connectTimeout } = core.node.options.websocket;
+    this.deadline = new ConnectDeadline(connectTimeout, () => core.disconnect(DisconnectCode.Stale, `no connect within ${connectTimeout} s`));
+  }
+
+  /** A connect command arrived: the deadline for one no longer applies. */
+  connectArrived(): void {
+    this.deadline.clear();
+  }
+
+  /** The connect was refused: the client gets `connectTimeout` to go away before it is closed. */
+  refused(): void {
+    this.unusable = true;
+    this.deadline.arm();
+  }
+
+  stop(): void {
+    this.deadline.clear();
+    this.expiry.clear();
+  }
+
+  /**
+   * `connect` with its authenticator and `@OnConnect` handlers bounded by
+   * `websocket.connectHandlingTimeout`: past it the client gets 100, temporary (the SDK retries, as
+   * after Centrifugo's connect proxy failing), and the session is unusable as after any refused connect.
+   */
+  boundedConnect(req: ConnectRequest): Promise<CommandOutcome> {
+    const { core } = this;
+    const seconds = core.node.options.websocket.connectHandlingTimeout;
+    const attempt = new ConnectAttempt(seconds, () => {
+      const detail = `connect not handled within ${seconds} s (authenticator or @OnConnect still running)`;
+      if (!core.isClosed()) core.node.log.report('warn', 'connect unfinished', `${core.describe()}: ${detail}; answered 100 so the client retries`);
+      return StreamingError.of(ErrorCode.Internal);
+    });
+    return attempt.bound(this.connect(req, attempt));
+  }
+
+  private async connect(req: ConnectRequest, attempt: ConnectAttempt): Promise<CommandOutcome> {
+    const { core } = this;
+    const { node } = core;
+    if (core.state === 'connected') throw DisconnectError.of(DisconnectCode.BadRequest, 'already connected');
+    // After every await: the client may have gone, or the bound passed and the client was answered.
+    const abandoned = () => core.isClosed() || attempt.expired;
+    const { headers } = core.connection;
+    const identity = await node.authenticator.authenticate({ token: req.token, data: req.data, headers, name: req.name, version: req.version });
+    if (abandoned()) return {};
+    if (identity.expireAt !== undefined && ttlUntil(identity.expireAt) <= 0) {
+      throw StreamingError.of(ErrorCode.Expired, 'connection expiry is not in the future');
+    }
+    // Checked before connecting, so an unknown channel refuses the connect (102, as Centrifugo).
+    const serverSubs = this.serverSide.entries(identity.subscriptions);
+    const { maxChannelsPerConnection } = node.options.limits;
+    if (maxChannelsPerConnection > 0 && serverSubs.length > maxChannelsPerConnection) {
+      throw DisconnectError.of(DisconnectCode.ChannelLimit, `token names ${serverSubs.length} server-side channels`);
+    }
+    core.identity = identity;
+    this.checkUserConnections();
+    const hook = await node.hooks.onConnect({ client: core.info, data: req.data });
+    if (abandoned()) return {};
+    // Again after the await, in the same synchronous step as counting: concurrent connects of a user cannot both slip in.
+    this.checkUserConnections();
+    // Joining the node: from here the connect is answered, with its result or a disconnect.
+    attempt.finish();
+    core.state = 'connected';
+    node.hub.addClient(core.session);
+    node.clientConnected(core.session);
+    const result: ConnectResult = { client: core.id, version: PROTOCOL_VERSION, node: node.id };
+    const ttl = this.armExpiry();
+    if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
+    if (hook?.data !== undefined) result.data = hook.data;
+    Object.assign(result, this.keepAlive.start());
+    const subscribed = await this.serverSide.subscribe(serverSubs, req.subs);
+    if (core.isClosed()) return {};
+    if (subscribed.length > 0) result.subs = Object.fromEntries(subscribed.map(({ sub, result }) => [sub.channel, result]));
+    return { result, afterReply: () => this.serverSide.goLive(subscribed) };
+  }
+
+  async refresh(token: string): Promise<CommandOutcome> {
+    const { core } = this;
+    if (!token) throw DisconnectError.of(DisconnectCode.BadRequest, 'refresh without a token');
+    const authenticator = core.node.authenticator;
+    const identity = authenticator.refresh
+      ? await authenticator.refresh(token, core.identity)
+      : await authenticator.authenticate({ token, headers: core.connection.headers });
+    if (core.isClosed()) return {};
+    if (identity.user !== core.identity.user) {
+      throw DisconnectError.of(DisconnectCode.InvalidToken, 'refresh token names another user');
+    }
+    if (this.serverSide.changed(identity.subscriptions)) {
+      // Reconnecting applies the new set (Centrifugo does the same).
+      throw DisconnectError.of(DisconnectCode.InsufficientState, 'server-side subscriptions of the token changed');
+    }
+    if (identity.expireAt !== undefined && ttlUntil(identity.expireAt) <= 0) {
+      throw StreamingError.of(ErrorCode.Expired, 'connection expiry is not in the future');
+    }
+    core.identity = identity;
+    const ttl = this.armExpiry();
+    return { result: ttl === undefined ? {} : { expires: true, ttl } };
+  }
+
+  /** The server changes this connection's expiry or info (StreamingManager.refresh). */
+  serverRefresh(req: ServerRefreshRequest): void {
+    const { core } = this;
+    if (core.state !== 'connected') return;
+    if (req.expired) {
+      core.disconnect(DisconnectCode.Expired, 'expired by the server');
+      return;
+    }
+    if (req.info !== undefined) core.identity = { ...core.identity, info: req.info };
+    if (req.expireAt !== undefined) {
+      core.identity = { ...core.identity, expireAt: req.expireAt };
+      this.armExpiry();
+    }
+  }
+
+  private checkUserConnections(): void {
+    const { node, user } = this.core;
+    const { maxConnectionsPerUser } = node.options.limits;
+    if (maxConnectionsPerUser > 0 && user !== '' && (node.hub.sessionsOf(user)?.size ?? 0) >= maxConnectionsPerUser) {
+      throw DisconnectError.of(DisconnectCode.ConnectionLimit, `user has ${maxConnectionsPerUser} connections on this node`);
+    }
+  }
+
+  /** Arms the connection's expiry from the identity; returns the reply's ttl, if it expires. */
+  private armExpiry(): number | undefined {
+    const { core } = this;
+    this.expiry.clear();
+    const { expireAt } = core.identity;
+    if (expireAt === undefined) return undefined;
+    this.expiry.arm(expireAt, core.node.options.auth.expiredCloseDelay, () => core.disconnect(DisconnectCode.Expired, 'connection not refreshed in time'));
+    return Math.max(0, ttlUntil(expireAt));
+  }
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../auth/authenticator.interface.js';
+import type { Connection } from '../delivery/connection.interface.js';
+import { OutboundQueue } from '../delivery/outbound-queue.js';
+import { DisconnectCode, disconnectReasons } from '../protocol/codes.js';
+import type { Push, Reply, WireClientInfo } from '../protocol/frames.js';
+import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
+import type { ClientInfo } from './client-info.js';
+import type { EngineSession } from './engine-session.interface.js';
+import type { Node } from './node.js';
+import { toProtocolError } from './protocol-error-mapping.js';
+import type { Subscription } from './subscription.js';
+
+type State = 'connecting' | 'connected' | 'closed';
+
+/**
+ * The state every part of a session shares: identity, subscriptions, the outbound queue and the
+ * command chain. The parts (auth, subscriptions, keep-alive, channel commands) act through it.
+ */
+export class SessionCore {
+  readonly id = randomUUID();
+  state: State = 'connecting';
+  identity: Identity = { user: '' };
+  readonly subs = new Map<string, Subscription>();
+  readonly queue: OutboundQueue;
+  private chain: Promise<void> = Promise.resolve();
+  /** Runs once when the session closes, whoever closed it first. */
+  onClose: (code: number, reason: string, wasConnected: boolean) => void = () => {};
+
+  constructor(
+    readonly node: Node,
+    readonly connection: Connection,
+    /** The session as the node's hub knows it. */
+    readonly session: EngineSession,
+  ) {
+    this.queue = new OutboundQueue(
+      connection,
+      node.codec,
+      node.scheduler,
+      node.options.websocket.maxQueueSize,
+      () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
+      node.budget,
+    );
+  }
+
+  get user(): string {
+    return this.identity.user;
+  }
+
+  /** Read through a method so narrowing does not survive an await that may have closed us. */
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get info(): ClientInfo {
+    const { transport, ip, headers } = this.connection;
+    return { ...this.identity, id: this.id, transport, ip, headers, channels: [...this.subs.keys()] };
+  }
+
+  /** Info attached to this client's publications, presence and join/leave in a channel. */
+  wireInfo(chanInfo?: unknown): WireClientInfo {
+    const info: WireClientInfo = { user: this.identity.user, client: this.id };
+    if (this.identity.info !== undefined) info.conn_info = this.identity.info;
+    if (chanInfo !== undefined) info.chan_info = chanInfo;
+    return info;
+  }
+
+  /** Subscribed and live: what `subscribed` means to permission rules. */
+  isSubscribed(channel: string): boolean {
+    return this.subs.get(channel)?.buffer.live === true;
+  }
+
+  describe(): string {
+    return `client ${this.id} user "${this.identity.user}"`;
+  }
+
+  reply(reply: Reply): void {
+    this.queue.push(this.node.codec.encodeReply(reply));
+  }
+
+  push(push: Push): void {
+    this.queue.push(this.node.codec.encodePush(push));
+  }
+
+  /** Runs `task` after everything already on the command chain; a failure closes or logs as `fail`. */
+  enqueue(task: () => Promise<void> | void): void {
+    this.chain = this.chain.then(task).catch((err: unknown) => this.failUnanswered(err));
+  }
+
+  /** A failure with no command to answer: a disconnect when it calls for one, else a debug line. */
+  failUnanswered(err: unknown): void {
+    const error = this.fail(err);
+    if (error) this.node.log.report('debug', `error ${error.code}`, `${this.describe()}: error ${error.code} ${error.message} on an id-less command`);
+  }
+
+  /**
+   * Maps a failure to a protocol error, or disconnects for a `DisconnectError`; returns the error
+   * to answer with, or undefined when the session was closed.
+   */
+  fail(err: unknown): StreamingError | undefined {
+    const error = err instanceof StreamingError || err instanceof DisconnectError ? err : toProtocolError(err, this.node.logger);
+    if (error instanceof DisconnectError) {
+      this.disconnect(error.code, error.detail, error.reason);
+      return undefined;
+    }
+    return error;
+  }
+
+  /** Closes the connection with a protocol disconnect code; the reason is logged at verbose, summarised per code. */
+  disconnect(code: number, detail?: string, reason = disconnectReasons[code as DisconnectCode] ?? 'disconnect'): void {
+    if (this.state === 'closed') return;
+    // Only our own failure is worth more than verbose: the rest is the client's doing, or ours on purpose.
+    const level = code === DisconnectCode.ServerError ? 'error' : 'verbose';
+    this.node.log.report(level, `disconnect ${code}`, `disconnect ${this.describe()}: ${code} ${reason}${detail ? ` (${detail})` : ''}`);
+    this.queue.close();
+    this.connection.close(code, reason);
+    this.close(code, reason);
+  }
+
+  /** Marks the session closed and releases the queue; `onClose` releases the rest. */
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    const wasConnected = this.state === 'connected';
+    this.state = 'closed';
+    this.queue.close();
+    this.onClose(code, reason, wasConnected);
+  }
+}

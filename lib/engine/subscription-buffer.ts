@@ -1,0 +1,34 @@
+import type { Publication } from '../protocol/frames.js';
+
+/**
+ * Publications of a channel arriving while its subscribe reply is being built. A subscription
+ * starts `buffering`; once the reply is out it goes `live` and publications are pushed directly.
+ */
+export class SubscriptionBuffer {
+  private state: 'buffering' | 'live' = 'buffering';
+  private pending: Publication[] = [];
+
+  get live(): boolean {
+    return this.state === 'live';
+  }
+
+  /** Keeps the publication while buffering; returns true when it should be delivered now instead. */
+  offer(publication: Publication): boolean {
+    if (this.state === 'live') return true;
+    this.pending.push(publication);
+    return false;
+  }
+
+  /** What was kept so far, emptying the buffer; it keeps buffering. */
+  take(): Publication[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** Stops buffering; returns what was kept. */
+  goLive(): Publication[] {
+    this.state = 'live';
+    return this.take();
+  }
+}

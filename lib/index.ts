@@ -71,7 +71,7 @@ export type { PermissionContext, PermissionSubject } from './permissions/permiss
 export type { ChannelRule, PermissionsOptions } from './permissions/channel-rule.interface.js';
 export type { ChannelAccess, ChannelAccessRequest } from './permissions/channel-access.interface.js';
 export { Presets } from './permissions/presets.js';
-export type { PresetName } from './permissions/presets.js';
+export type { PresetName } from './options/namespace-options.js';
 export { ChannelGuard } from './permissions/channel.guard.js';
 export { AllowAnonymous, RequirePermissions, RequireRoles } from './permissions/permission.decorators.js';
 

@@ -1,13 +1,16 @@
-import type { OutboundQueue } from './outbound-queue.js';
+/** A queue with writes to flush (`Flushable`). */
+export interface Flushable {
+  flush(): void;
+}
 
 /** One setImmediate per tick for every queue with pending writes, instead of one per queue. */
 export class FlushScheduler {
   // A list, not a Set: a queue asks only when its first message arrives, so at most once between
   // two flushes, and refilling a Set with every subscriber each turn made queueing 4× dearer.
   // Queues asking while a flush runs go to the next list, with their own turn.
-  private queues: OutboundQueue[] = [];
+  private queues: Flushable[] = [];
 
-  schedule(queue: OutboundQueue): void {
+  schedule(queue: Flushable): void {
     if (this.queues.push(queue) === 1) setImmediate(this.run);
   }
 

@@ -1,5 +1,5 @@
 import type { NamespaceOptions, ResolvedNamespaceOptions } from '../options/namespace-options.js';
-import { withDefaults } from '../options/namespace-options.js';
+import { withDefaults } from '../options/namespace-defaults.js';
 import { ErrorCode } from '../protocol/codes.js';
 import { StreamingError } from '../protocol/protocol-error.js';
 

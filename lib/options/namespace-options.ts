@@ -1,4 +1,5 @@
-import { presetsByName, type PresetName } from '../permissions/presets.js';
+/** The presets a namespace can name (`Presets` holds them). */
+export type PresetName = 'chat' | 'notification' | 'presence' | 'public' | 'personal';
 
 /** Per-namespace channel behaviour; names mirror Centrifugo's namespace options in camelCase. */
 export interface NamespaceOptions {
@@ -64,10 +65,4 @@ export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
 
 export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {
   return ns.historySize > 0 && ns.historyTtl > 0;
-}
-
-/** Defaults, then the preset, then the fields set explicitly (an `undefined` field keeps what is below it). */
-export function withDefaults({ preset, ...own }: NamespaceOptions = {}): ResolvedNamespaceOptions {
-  const explicit = Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined));
-  return { ...defaultNamespaceOptions, ...(preset ? presetsByName[preset] : {}), ...explicit };
 }

@@ -15,7 +15,8 @@ import { checkPermissionsOptions } from '../permissions/check-permissions-option
 import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
-import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
+import { withDefaults } from './namespace-defaults.js';
+import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkNumber, checkString, isRecord } from './option-checks.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';

@@ -1,4 +1,4 @@
-import type { NamespaceOptions } from '../options/namespace-options.js';
+import type { NamespaceOptions, PresetName } from '../options/namespace-options.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -51,8 +51,6 @@ export const Presets = {
     maxSubscribers: 32,
   },
 } as const satisfies Record<string, NamespaceOptions>;
-
-export type PresetName = 'chat' | 'notification' | 'presence' | 'public' | 'personal';
 
 export const presetsByName: Record<PresetName, NamespaceOptions> = {
   chat: Presets.Chat,

@@ -14,6 +14,8 @@ describe('server API, webhook and idempotency options', () => {
     ['a tiny api body limit', { api: { key: 'k', maxBodySize: 10 } }, /api\.maxBodySize must be a number >= 64/],
     ['an unknown api option', { api: { key: 'k', prefix: '/x' } as never }, /api\.prefix is not an api option/],
     ['a negative idempotency window', { idempotencyWindow: -1 }, /idempotencyWindow must be a number >= 0/],
+    ['a presence ttl under a second', { presenceTtl: 0.5 }, /presenceTtl must be a number >= 1/],
+    ['a channelAccess without allows', { channelAccess: {} as never }, /channelAccess must have an allows\(request\) method/],
     ['webhooks without endpoints', { webhooks: { endpoints: [] } }, /webhooks\.endpoints must be a non-empty array/],
     ['a webhook url that is not http(s)', { webhooks: { endpoints: [{ ...endpoint, url: 'ftp://x/hook' }] } }, /webhooks\.endpoints\[0\]\.url must be an http\(s\) URL/],
     ['a webhook without a secret', { webhooks: { endpoints: [{ url: endpoint.url } as never] } }, /webhooks\.endpoints\[0\]\.secret is required/],

@@ -9,7 +9,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 /** A connection whose socket buffer the test sets, recording what is written. */
 function connection(): Connection & { frames: string[]; buffered: number } {
   const conn = {
-    transport: 'websocket',
+    transport: 'websocket' as const,
     ip: '127.0.0.1',
     headers: {},
     frames: [] as string[],

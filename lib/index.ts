@@ -9,6 +9,7 @@ export type {
   StreamingModuleOptions,
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
+export type { CompressionOptions, DeliveryOptions } from './options/delivery-options.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverride } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
-import { OutboundQueue } from '../delivery/outbound-queue.js';
+import { OutboundQueue, queueLimits } from '../delivery/outbound-queue.js';
+import type { Priority } from '../delivery/priority.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { checkPublicationDataSize } from '../limits/publication-data-size.js';
 import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
@@ -89,7 +90,7 @@ export class ClientSession {
       connection,
       node.codec,
       node.scheduler,
-      node.options.websocket.maxQueueSize,
+      queueLimits(node.options),
       () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
       node.budget,
     );
@@ -182,23 +183,23 @@ export class ClientSession {
   }
 
   /** A publication for a channel this session is subscribed to, encoded once for all subscribers. */
-  deliverPublication(channel: string, publication: Publication, encoded: Buffer): void {
+  deliverPublication(channel: string, publication: Publication, encoded: Buffer, priority: Priority): void {
     const sub = this.subs.get(channel);
     if (!sub) return;
     if (sub.buffer) sub.buffer.push(publication);
-    else this.queue.push(encoded);
+    else this.queue.push(encoded, priority);
   }
 
   deliverJoinLeave(channel: string, encoded: Buffer): void {
     const sub = this.subs.get(channel);
-    if (sub && !sub.buffer && sub.joinLeave) this.queue.push(encoded);
+    if (sub && !sub.buffer && sub.joinLeave) this.queue.push(encoded, 'high');
   }
 
   /** The server removes a subscription (StreamingManager.unsubscribe): the client stays unsubscribed. */
   async serverUnsubscribe(channel: string): Promise<void> {
     if (!this.subs.has(channel) || this.state !== 'connected') return;
     await this.removeSubscription(channel);
-    this.queue.push(this.node.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }));
+    this.queue.push(this.node.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }), 'high');
   }
 
   private async handleCommand(command: Command): Promise<void> {
@@ -272,7 +273,7 @@ export class ClientSession {
   }
 
   private reply(reply: Reply): void {
-    this.queue.push(this.node.codec.encodeReply(reply));
+    this.queue.push(this.node.codec.encodeReply(reply), 'high');
   }
 
   private describe(): string {
@@ -369,7 +370,7 @@ export class ClientSession {
     const { pingInterval, pongTimeout } = this.node.options.websocket;
     this.pingTimer = setTimeout(() => {
       if (this.state !== 'connected') return;
-      this.queue.push(this.node.codec.ping);
+      this.queue.push(this.node.codec.ping, 'high');
       this.awaitingPong = true;
       this.pongTimer = setTimeout(() => this.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
       this.pongTimer.unref();
@@ -542,7 +543,7 @@ export class ClientSession {
       info: this.wireInfo(sub?.chanInfo),
     };
     if (hook?.tags) publication.tags = hook.tags;
-    await this.node.publish(channel, publication, { skipHistory: hook?.skipHistory });
+    await this.node.publish(channel, publication, { skipHistory: hook?.skipHistory, ephemeral: hook?.ephemeral });
     return {};
   }
 
@@ -645,7 +646,7 @@ export class ClientSession {
     this.node.log.report('verbose', 'subscription expired', `${this.describe()}: subscription to ${sub.channel} expired`);
     await this.removeSubscription(sub.channel);
     const unsubscribe = { code: UnsubscribeCode.Expired, reason: 'subscription expired' };
-    this.queue.push(this.node.codec.encodePush({ channel: sub.channel, unsubscribe }));
+    this.queue.push(this.node.codec.encodePush({ channel: sub.channel, unsubscribe }), 'high');
   }
 
   /** Resolves the identity's server-side channels; throws for unknown or invalid channel names. */

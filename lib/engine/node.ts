@@ -23,6 +23,8 @@ import { Hub } from './hub.js';
 
 export interface NodePublishOptions {
   skipHistory?: boolean;
+  /** Low priority for slow readers, and never in history (typing, cursors). */
+  ephemeral?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   /** Lines a client can cause go through here: one line per cause and second under a flood. */
   readonly log = new LogSummarizer(this.logger);
   readonly codec: Codec = new JsonCodec();
-  readonly scheduler = new FlushScheduler();
+  readonly scheduler: FlushScheduler;
   readonly hub = new Hub<ClientSession>();
   readonly budget: QueueBudget;
 
@@ -50,6 +52,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     readonly permissions: PermissionChecker,
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes);
+    this.scheduler = new FlushScheduler(options.delivery.maxDelay);
   }
 
   get broker() {
@@ -82,13 +85,13 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   async publish(channel: string, publication: Publication, opts: NodePublishOptions = {}): Promise<StreamPosition | undefined> {
     const ns = this.resolver.resolve(channel).options;
     const history =
-      historyEnabled(ns) && !opts.skipHistory
+      historyEnabled(ns) && !opts.skipHistory && !opts.ephemeral
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
-    return this.broker.publish(channel, publication, { history });
+    return this.broker.publish(channel, publication, { history, ephemeral: opts.ephemeral });
   }
 
-  onPublication(channel: string, publication: Publication): void {
+  onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
     let encoded: Buffer;
@@ -98,7 +101,8 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
       this.logger.error(`publication to ${channel} cannot be encoded, dropped: ${String(err)}`);
       return;
     }
-    for (const session of subscribers) session.deliverPublication(channel, publication, encoded);
+    const priority = ephemeral ? 'low' : 'normal';
+    for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
   }
 
   onJoin(channel: string, info: WireClientInfo): void {

@@ -10,6 +10,8 @@ export interface PublishOptions {
   tags?: Record<string, string>;
   /** Do not keep this publication in history. */
   skipHistory?: boolean;
+  /** Typing, cursors: not kept in history, and dropped first for a slow reader (low priority). */
+  ephemeral?: boolean;
 }
 
 export interface HistoryReadOptions {
@@ -37,6 +39,8 @@ export interface NodeStats {
   numSubscriptions: number;
   /** Bytes written to this node's connections and not yet taken by the OS (`limits.maxQueuedBytes` bounds it). */
   queuedBytes: number;
+  /** Low-priority (ephemeral) messages dropped for slow readers since the node started. */
+  droppedMessages: number;
   uptimeSeconds: number;
 }
 
@@ -52,7 +56,7 @@ export class StreamingManager {
   async publish(channel: string, data: unknown, options: PublishOptions = {}): Promise<StreamPosition | undefined> {
     const publication: Publication = { data };
     if (options.tags) publication.tags = options.tags;
-    return this.node.publish(channel, publication, { skipHistory: options.skipHistory });
+    return this.node.publish(channel, publication, { skipHistory: options.skipHistory, ephemeral: options.ephemeral });
   }
 
   /** Publishes the same data to several channels; positions in the same order. */
@@ -111,6 +115,7 @@ export class StreamingManager {
       numChannels: hub.numChannels,
       numSubscriptions: hub.numSubscriptions,
       queuedBytes: this.node.budget.queuedBytes(),
+      droppedMessages: this.node.budget.droppedMessages(),
       uptimeSeconds: Math.floor((Date.now() - this.node.startedAt) / 1000),
     };
   }

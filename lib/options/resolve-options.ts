@@ -4,6 +4,7 @@ import { algorithmsOfPublicKey, EC_ALGORITHMS, HMAC_ALGORITHMS, importPublicKey,
 import type { ChannelRule } from '../permissions/channel-rule.interface.js';
 import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
 import { presetsByName } from '../permissions/presets.js';
+import { resolveDelivery, type ResolvedDeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
@@ -19,6 +20,7 @@ export interface ResolvedStreamingOptions {
   permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
+  delivery: ResolvedDeliveryOptions;
   maxChannelLength: number;
   nodeName: string;
 }
@@ -210,6 +212,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.connectTimeout', websocket.connectTimeout, 0.01);
   checkNumber('websocket.closeTimeout', websocket.closeTimeout, 0);
   const limits = resolveLimits(options.limits, websocket.maxMessageSize);
+  const delivery = resolveDelivery(options.delivery, websocket.maxQueueSize);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);
   return {
@@ -220,6 +223,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     permissions,
     websocket,
     limits,
+    delivery,
     maxChannelLength,
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
   };

@@ -2,6 +2,7 @@ import type { JsonWebKey } from 'node:crypto';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
+import type { DeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions } from './namespace-options.js';
 
 export interface MemoryBackendOptions {
@@ -109,6 +110,8 @@ export interface StreamingModuleOptions {
   websocket?: WebSocketOptions;
   /** Per-node limits on connections, subscriptions and command rates. */
   limits?: LimitsOptions;
+  /** How messages are batched into frames, prioritised under backpressure and compressed. */
+  delivery?: DeliveryOptions;
   /** Longest channel name accepted. Default 255. */
   maxChannelLength?: number;
   /** Node name reported in `info` and the connect reply. Default: host name and pid. */

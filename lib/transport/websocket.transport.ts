@@ -8,6 +8,7 @@ import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { closeAll } from './close-all.js';
+import { perMessageDeflate } from './per-message-deflate.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
@@ -43,7 +44,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.websocket.maxMessageSize,
-      perMessageDeflate: false,
+      perMessageDeflate: perMessageDeflate(this.options.delivery.compression),
     });
     const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.options.limits;
     if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);

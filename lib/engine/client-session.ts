@@ -8,7 +8,9 @@ import { CommandLimiter } from '../limits/command-limiter.js';
 import { checkPublicationDataSize } from '../limits/publication-data-size.js';
 import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
+import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages, UnsubscribeCode } from '../protocol/codes.js';
+import type { EncodedPush } from '../protocol/encoded-push.js';
 import type {
   Command,
   ConnectRequest,
@@ -85,10 +87,11 @@ export class ClientSession {
     private readonly node: Node,
     private readonly connection: Connection,
     private readonly headers: IncomingHttpHeaders,
+    private readonly codec: Codec,
   ) {
     this.queue = new OutboundQueue(
       connection,
-      node.codec,
+      codec,
       node.scheduler,
       queueLimits(node.options),
       () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
@@ -128,12 +131,16 @@ export class ClientSession {
     if (this.state === 'closed') return;
     let commands: Command[];
     try {
-      commands = this.node.codec.decode(frame);
+      commands = this.codec.decode(frame);
     } catch (err) {
       this.fail(err);
       return;
     }
     for (const command of commands) {
+      if (command.badData !== undefined) {
+        this.fail(StreamingError.of(ErrorCode.BadRequest, command.badData), command);
+        continue;
+      }
       // Pongs answer our own pings: refusing them would end in a 3012 the client did not earn.
       if (this.limiter && command.method !== 'pong') {
         const verdict = this.limiter.admit();
@@ -183,23 +190,28 @@ export class ClientSession {
   }
 
   /** A publication for a channel this session is subscribed to, encoded once for all subscribers. */
-  deliverPublication(channel: string, publication: Publication, encoded: Buffer, priority: Priority): void {
+  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority): void {
     const sub = this.subs.get(channel);
     if (!sub) return;
     if (sub.buffer) sub.buffer.push(publication);
-    else this.queue.push(encoded, priority);
+    else this.push(encoded, priority);
   }
 
-  deliverJoinLeave(channel: string, encoded: Buffer): void {
+  deliverJoinLeave(channel: string, encoded: EncodedPush): void {
     const sub = this.subs.get(channel);
-    if (sub && !sub.buffer && sub.joinLeave) this.queue.push(encoded, 'high');
+    if (sub && !sub.buffer && sub.joinLeave) this.push(encoded, 'high');
+  }
+
+  private push(encoded: EncodedPush, priority: Priority): void {
+    const bytes = encoded.for(this.codec);
+    if (bytes) this.queue.push(bytes, priority);
   }
 
   /** The server removes a subscription (StreamingManager.unsubscribe): the client stays unsubscribed. */
   async serverUnsubscribe(channel: string): Promise<void> {
     if (!this.subs.has(channel) || this.state !== 'connected') return;
     await this.removeSubscription(channel);
-    this.queue.push(this.node.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }), 'high');
+    this.queue.push(this.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }), 'high');
   }
 
   private async handleCommand(command: Command): Promise<void> {
@@ -273,7 +285,7 @@ export class ClientSession {
   }
 
   private reply(reply: Reply): void {
-    this.queue.push(this.node.codec.encodeReply(reply), 'high');
+    this.queue.push(this.codec.encodeReply(reply), 'high');
   }
 
   private describe(): string {
@@ -370,7 +382,7 @@ export class ClientSession {
     const { pingInterval, pongTimeout } = this.node.options.websocket;
     this.pingTimer = setTimeout(() => {
       if (this.state !== 'connected') return;
-      this.queue.push(this.node.codec.ping, 'high');
+      this.queue.push(this.codec.ping, 'high');
       this.awaitingPong = true;
       this.pongTimer = setTimeout(() => this.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
       this.pongTimer.unref();
@@ -508,7 +520,7 @@ export class ClientSession {
     const pending = result.positioned ? mergeBuffered([], top, this.takeBuffer(sub)) : this.takeBuffer(sub);
     sub.buffer = undefined;
     for (const publication of pending) {
-      this.queue.push(this.node.codec.encodePush({ channel: sub.channel, pub: publication }));
+      this.queue.push(this.codec.encodePush({ channel: sub.channel, pub: publication }));
     }
   }
 
@@ -646,7 +658,7 @@ export class ClientSession {
     this.node.log.report('verbose', 'subscription expired', `${this.describe()}: subscription to ${sub.channel} expired`);
     await this.removeSubscription(sub.channel);
     const unsubscribe = { code: UnsubscribeCode.Expired, reason: 'subscription expired' };
-    this.queue.push(this.node.codec.encodePush({ channel: sub.channel, unsubscribe }), 'high');
+    this.queue.push(this.codec.encodePush({ channel: sub.channel, unsubscribe }), 'high');
   }
 
   /** Resolves the identity's server-side channels; throws for unknown or invalid channel names. */

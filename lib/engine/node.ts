@@ -11,9 +11,10 @@ import { LogSummarizer } from '../logging/log-summarizer.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import type { Codec } from '../protocol/codec.js';
+import { jsonCodec } from '../protocol/codecs.js';
+import { EncodedPush } from '../protocol/encoded-push.js';
 import { DisconnectCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
-import { JsonCodec } from '../protocol/json-codec.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
 import { ChannelResolver } from './channel-resolver.js';
@@ -38,7 +39,6 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly logger = new Logger('Streaming');
   /** Lines a client can cause go through here: one line per cause and second under a flood. */
   readonly log = new LogSummarizer(this.logger);
-  readonly codec: Codec = new JsonCodec();
   readonly scheduler: FlushScheduler;
   readonly hub = new Hub<ClientSession>();
   readonly budget: QueueBudget;
@@ -69,8 +69,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     await this.backend.broker.start(this);
   }
 
-  createSession(connection: Connection, headers: IncomingHttpHeaders): ClientSession {
-    return new ClientSession(this, connection, headers);
+  /** A session speaking `codec`, JSON unless the transport negotiated protobuf. */
+  createSession(connection: Connection, headers: IncomingHttpHeaders, codec: Codec = jsonCodec): ClientSession {
+    return new ClientSession(this, connection, headers, codec);
   }
 
   async addSubscription(channel: string, session: ClientSession): Promise<void> {
@@ -94,13 +95,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
-    let encoded: Buffer;
-    try {
-      encoded = this.codec.encodePush({ channel, pub: publication });
-    } catch (err) {
-      this.logger.error(`publication to ${channel} cannot be encoded, dropped: ${String(err)}`);
-      return;
-    }
+    const encoded = new EncodedPush({ channel, pub: publication }, (codec, err) =>
+      this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
+    );
     const priority = ephemeral ? 'low' : 'normal';
     for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
   }
@@ -119,7 +116,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     // In a big channel every join costs a push per subscriber: a connect flood would multiply into millions.
     const cap = this.options.limits.maxJoinLeaveSubscribers;
     if (cap > 0 && subscribers.size > cap) return;
-    const encoded = this.codec.encodePush({ channel, ...body });
+    const encoded = new EncodedPush({ channel, ...body }, (codec, err) =>
+      this.logger.error(`join/leave in ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
+    );
     for (const session of subscribers) session.deliverJoinLeave(channel, encoded);
   }
 

@@ -7,6 +7,8 @@ import { Node } from '../engine/node.js';
 import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
+import { codecForUpgrade } from '../protocol/codecs.js';
+import { PROTOBUF_SUBPROTOCOL } from '../protocol/protobuf-codec.js';
 import { closeAll } from './close-all.js';
 import { perMessageDeflate } from './per-message-deflate.js';
 import { WebSocketConnection } from './websocket-connection.js';
@@ -45,6 +47,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       noServer: true,
       maxPayload: this.options.websocket.maxMessageSize,
       perMessageDeflate: perMessageDeflate(this.options.delivery.compression),
+      // Only the protobuf subprotocol is agreed to; anything else speaks JSON without one.
+      handleProtocols: (offered) => (offered.has(PROTOBUF_SUBPROTOCOL) ? PROTOBUF_SUBPROTOCOL : false),
     });
     const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.options.limits;
     if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);
@@ -94,7 +98,9 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const session = this.node.createSession(new WebSocketConnection(ws, this.options.websocket.closeTimeout * 1000), req.headers);
+    const codec = codecForUpgrade(ws.protocol, req.url);
+    const connection = new WebSocketConnection(ws, this.options.websocket.closeTimeout * 1000, codec.binary);
+    const session = this.node.createSession(connection, req.headers, codec);
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {

@@ -1,12 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { Centrifuge } from 'centrifuge/build/protobuf';
+import type { Centrifuge } from 'centrifuge/build/protobuf';
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { StreamingManager } from '../lib/index.js';
 import { createSampleApp } from '../sample/app.js';
 import { loadConfig } from '../sample/config.js';
 import { tokenFromArgs } from '../sample/tokens.js';
-import { collect, once } from './support/centrifuge-client.js';
+import { collect, connectedClient, once, protobufSdkClient } from './support/centrifuge-client.js';
 
 const config = loadConfig({});
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -19,18 +18,9 @@ describe('sample chat app with the protobuf SDK', () => {
   const clients: Centrifuge[] = [];
 
   async function connected(user: string): Promise<Centrifuge> {
-    const client = new Centrifuge(wsUrl, {
-      websocket: WebSocket,
-      token: await tokenFromArgs([user], config.secret),
-      minReconnectDelay: 50,
-      maxReconnectDelay: 200,
-      timeout: 3000,
-    });
+    const client = protobufSdkClient(wsUrl, { token: await tokenFromArgs([user], config.secret) });
     clients.push(client);
-    const ready = once(client, 'connected');
-    client.connect();
-    await ready;
-    return client;
+    return connectedClient(client);
   }
 
   beforeAll(async () => {

@@ -16,13 +16,7 @@ function start(delivery: DeliveryOptions = {}) {
   });
 }
 
-async function subscriber(server: TestApp): Promise<RawClient> {
-  const raw = await RawClient.open(server.wsUrl);
-  raw.command({ id: 1, connect: {} });
-  raw.command({ id: 2, subscribe: { channel: CHANNEL } });
-  await raw.reply(2);
-  return raw;
-}
+const subscriber = (server: TestApp) => RawClient.subscriber(server.wsUrl, { channel: CHANNEL });
 
 /** Bytes this client's TCP socket has read: what actually crossed the wire. */
 const wireBytes = (raw: RawClient): number => (raw.ws as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;

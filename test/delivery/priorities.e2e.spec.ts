@@ -8,12 +8,17 @@ const READERS = 3;
 // Loopback kernel buffers take several MB before the server's own queue grows: enough rounds for that.
 const MAX_ROUNDS = 1500;
 
-async function subscriber(server: TestApp): Promise<RawClient> {
-  const raw = await RawClient.open(server.wsUrl);
-  raw.command({ id: 1, connect: {} });
-  raw.command({ id: 2, subscribe: { channel: CHANNEL, join_leave: true } });
-  await raw.reply(2);
-  return raw;
+const subscriber = (server: TestApp) => RawClient.subscriber(server.wsUrl, { channel: CHANNEL, join_leave: true });
+
+/** One subscriber that stops reading and READERS that keep reading, all in `clients` for cleanup. */
+async function pausedAndReaders(server: TestApp, clients: RawClient[]) {
+  const paused = await subscriber(server);
+  clients.push(paused);
+  const readers: RawClient[] = [];
+  for (let i = 0; i < READERS; i++) readers.push(await subscriber(server));
+  clients.push(...readers);
+  paused.ws.pause();
+  return { paused, readers };
 }
 
 const publications = (raw: RawClient, kind: string) =>
@@ -36,11 +41,7 @@ describe('priorities and backpressure', () => {
     const clients: RawClient[] = [];
     try {
       const manager = server.app.get(StreamingManager);
-      const paused = await subscriber(server);
-      const readers: RawClient[] = [];
-      for (let i = 0; i < READERS; i++) readers.push(await subscriber(server));
-      clients.push(paused, ...readers);
-      paused.ws.pause();
+      const { paused, readers } = await pausedAndReaders(server, clients);
 
       let round = 0;
       const publishRound = async () => {
@@ -89,11 +90,7 @@ describe('priorities and backpressure', () => {
     const clients: RawClient[] = [];
     try {
       const manager = server.app.get(StreamingManager);
-      const paused = await subscriber(server);
-      const readers: RawClient[] = [];
-      for (let i = 0; i < READERS; i++) readers.push(await subscriber(server));
-      clients.push(paused, ...readers);
-      paused.ws.pause();
+      const { paused, readers } = await pausedAndReaders(server, clients);
       let sent = 0;
       while (manager.stats().numClients === READERS + 1) {
         if (sent === MAX_ROUNDS) throw new Error(`the paused reader was not cut after ${sent} publications`);

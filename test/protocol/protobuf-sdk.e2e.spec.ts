@@ -1,11 +1,11 @@
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { Centrifuge as ProtobufCentrifuge } from 'centrifuge/build/protobuf';
-import WebSocket from 'ws';
+import type { Centrifuge as ProtobufCentrifuge } from 'centrifuge/build/protobuf';
+import type WebSocket from 'ws';
 import { MessageBody, OnPublish, OnRpc, StreamingHandlers, StreamingManager, type StreamingModuleOptions } from '../../lib/index.js';
 import { jsonCodec, protobufCodec } from '../../lib/protocol/codecs.js';
 import { startApp, type TestApp } from '../support/app.js';
-import { collect, connectedClient, once, sdkClient, subscribed } from '../support/centrifuge-client.js';
+import { collect, connectedClient, once, protobufSdkClient, sdkClient, subscribed } from '../support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
 const seen: unknown[] = [];
@@ -47,18 +47,9 @@ describe('protobuf SDK against the server', () => {
   const clients: Array<{ disconnect(): void }> = [];
 
   async function protobufClient(user: string): Promise<ProtobufCentrifuge> {
-    const client = new ProtobufCentrifuge(server.wsUrl, {
-      websocket: WebSocket,
-      token: await connectionToken(user, { info: { name: user } }),
-      minReconnectDelay: 50,
-      maxReconnectDelay: 200,
-      timeout: 3000,
-    });
+    const client = protobufSdkClient(server.wsUrl, { token: await connectionToken(user, { info: { name: user } }) });
     clients.push(client);
-    const ready = once(client, 'connected');
-    client.connect();
-    await ready;
-    return client;
+    return connectedClient(client);
   }
 
   async function jsonClient(user: string) {

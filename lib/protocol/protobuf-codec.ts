@@ -27,8 +27,14 @@ function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<str
     const v = value[field.name];
     if (v === undefined || v === null) continue;
     const message = messageType(field);
-    const convert = (item: unknown): unknown =>
-      message ? toWire(message, item as Record<string, unknown>) : field.type === 'bytes' ? Buffer.from(JSON.stringify(item)) : item;
+    const convert = (item: unknown): unknown => {
+      if (message) return toWire(message, item as Record<string, unknown>);
+      if (field.type === 'bytes') return Buffer.from(JSON.stringify(item));
+      // Seconds are whole on this wire: a fractional ping interval (tests use them) rounds up, so
+      // the client never expects pings sooner than they come.
+      if (typeof item === 'number' && !Number.isInteger(item)) return Math.ceil(item);
+      return item;
+    };
     if (field.map) out[field.name] = Object.fromEntries(Object.entries(v as object).map(([k, item]) => [k, convert(item)]));
     else if (field.repeated) out[field.name] = (v as unknown[]).map(convert);
     else out[field.name] = convert(v);

@@ -165,3 +165,26 @@ describe('protobuf SDK against the server', () => {
     expect(JSON.parse(new TextDecoder().decode((await got).data))).toEqual({ ok: true, stamped: true });
   });
 });
+
+describe('protobuf pings', () => {
+  it('pings with an empty Reply and takes the SDK’s empty Command as the pong', async () => {
+    const server = await startApp({ ...options, websocket: { pingInterval: 0.1, pongTimeout: 0.2 } });
+    const decode = jest.spyOn(protobufCodec, 'decode');
+    const client = protobufSdkClient(server.wsUrl, { token: await connectionToken('alice') });
+    const disconnects: number[] = [];
+    client.on('disconnected', (ctx) => disconnects.push(ctx.code));
+    try {
+      await connectedClient(client);
+      const pongs = () => decode.mock.results.filter((r) => r.type === 'return' && (r.value as Array<{ method: string }>)[0]?.method === 'pong').length;
+      const deadline = Date.now() + 5000;
+      while (pongs() < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pongs()).toBeGreaterThanOrEqual(3);
+      expect(disconnects).toEqual([]);
+      expect(server.app.get(StreamingManager).stats().numClients).toBe(1);
+    } finally {
+      decode.mockRestore();
+      client.disconnect();
+      await server.close();
+    }
+  });
+});

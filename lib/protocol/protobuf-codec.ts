@@ -4,6 +4,7 @@ import { DisconnectCode } from './codes.js';
 import type { Codec } from './codec.js';
 import { methods, validateRequest } from './command-schema.js';
 import type { Command, Method, Push, Reply } from './frames.js';
+import { MAX_JSON_DEPTH, tooDeep } from './json-depth.js';
 import { DisconnectError } from './protocol-error.js';
 
 /** The WebSocket subprotocol the SDK's protobuf build asks for. */
@@ -54,11 +55,15 @@ function fromWire(type: protobuf.Type, value: Record<string, unknown>): Record<s
       if (field.type !== 'bytes') return item;
       const bytes = item as Uint8Array;
       if (bytes.length === 0) return undefined;
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+      let parsed: unknown;
       try {
-        return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+        parsed = JSON.parse(text);
       } catch {
         throw new NotJson(`${field.name} is not JSON`);
       }
+      if (tooDeep(text, parsed)) throw new NotJson(`${field.name} is JSON nested deeper than ${MAX_JSON_DEPTH}`);
+      return parsed;
     };
     if (field.map) out[field.name] = Object.fromEntries(Object.entries(v as object).map(([k, item]) => [k, convert(item)]));
     else if (field.repeated) out[field.name] = (v as unknown[]).map(convert);

@@ -83,9 +83,17 @@ describe('protobuf bad input', () => {
     const socket = await ProtobufSocket.open(server.wsUrl);
     socket.ws.send(frame({ id: 1, connect: {} }, { id: 2, subscribe: { channel: 'bytes' } }));
     await socket.reply(2);
-    socket.ws.send(frame({ id: 3, publish: { channel: 'bytes', data: Buffer.from([0xc3, 0x28]) } }, { id: 4, rpc: { method: 'x', data: Buffer.from('{oops') } }));
+    const deep = Buffer.from('['.repeat(5000) + ']'.repeat(5000));
+    socket.ws.send(
+      frame(
+        { id: 3, publish: { channel: 'bytes', data: Buffer.from([0xc3, 0x28]) } },
+        { id: 4, rpc: { method: 'x', data: Buffer.from('{oops') } },
+        { id: 6, publish: { channel: 'bytes', data: deep } },
+      ),
+    );
     expect((await socket.reply(3)).error).toMatchObject({ code: 107 });
     expect((await socket.reply(4)).error).toMatchObject({ code: 107 });
+    expect((await socket.reply(6)).error).toMatchObject({ code: 107 });
     socket.ws.send(frame({ id: 5, publish: { channel: 'bytes', data: json({ ok: true }) } }));
     await socket.reply(5);
     const push = await socket.until(() => socket.replies.find((r) => r.push?.pub));

@@ -103,6 +103,9 @@ describe('protobuf bad input', () => {
   });
 
   it(`survives ${FUZZ_FRAMES} mutated frames (seed ${SEED}): only protocol answers, and a reader keeps receiving`, async () => {
+    const problems: unknown[] = [];
+    const onUnhandled = (reason: unknown) => problems.push(reason);
+    process.on('unhandledRejection', onUnhandled);
     const random = prng(SEED);
     const int = (n: number) => Math.floor(random() * n);
     const manager = server.app.get(StreamingManager);
@@ -144,5 +147,7 @@ describe('protobuf bad input', () => {
     const push = await reader.until(() => reader.replies.find((r) => r.push?.pub));
     expect(JSON.parse(Buffer.from(push.push.pub.data).toString())).toEqual({ still: 'here' });
     reader.ws.terminate();
+    process.off('unhandledRejection', onUnhandled);
+    expect(problems).toEqual([]);
   }, 30_000);
 });

@@ -2,11 +2,23 @@ import { DisconnectCode } from './codes.js';
 import type { Codec } from './codec.js';
 import { methods, validateRequest } from './command-schema.js';
 import type { Command, Method, Push, Reply } from './frames.js';
-import { MAX_JSON_DEPTH, tooDeep } from './json-depth.js';
 import { DisconnectError } from './protocol-error.js';
 
 const NEWLINE = Buffer.from('\n');
 const MAX_COMMAND_ID = 0xffffffff;
+// JSON.stringify recurses; deeper data could overflow the stack when a publication is encoded.
+export const MAX_JSON_DEPTH = 100;
+
+export function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 function badRequest(detail: string): DisconnectError {
   return DisconnectError.of(DisconnectCode.BadRequest, detail);
@@ -36,7 +48,8 @@ export class JsonCodec implements Codec {
       throw badRequest('malformed JSON');
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('command must be an object');
-    if (tooDeep(line, raw)) throw badRequest(`JSON nested deeper than ${MAX_JSON_DEPTH}`);
+    // Nesting past the limit needs at least two brackets per level, so short lines skip the walk.
+    if (line.length > 2 * MAX_JSON_DEPTH && deeperThan(raw, MAX_JSON_DEPTH)) throw badRequest(`JSON nested deeper than ${MAX_JSON_DEPTH}`);
     const obj = raw as Record<string, unknown>;
     const id = obj.id ?? 0;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_COMMAND_ID) {

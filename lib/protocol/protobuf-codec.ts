@@ -4,7 +4,7 @@ import { DisconnectCode } from './codes.js';
 import type { Codec } from './codec.js';
 import { methods, validateRequest } from './command-schema.js';
 import type { Command, Method, Push, Reply } from './frames.js';
-import { MAX_JSON_DEPTH, tooDeep } from './json-depth.js';
+import { deeperThan, MAX_JSON_DEPTH } from './json-codec.js';
 import { DisconnectError } from './protocol-error.js';
 
 /** The WebSocket subprotocol the SDK's protobuf build asks for. */
@@ -62,7 +62,8 @@ function fromWire(type: protobuf.Type, value: Record<string, unknown>): Record<s
       } catch {
         throw new NotJson(`${field.name} is not JSON`);
       }
-      if (tooDeep(text, parsed)) throw new NotJson(`${field.name} is JSON nested deeper than ${MAX_JSON_DEPTH}`);
+      // As the JSON codec: nesting past the limit needs two brackets per level, so short texts skip the walk.
+      if (text.length > 2 * MAX_JSON_DEPTH && deeperThan(parsed, MAX_JSON_DEPTH)) throw new NotJson(`${field.name} is JSON nested deeper than ${MAX_JSON_DEPTH}`);
       return parsed;
     };
     if (field.map) out[field.name] = Object.fromEntries(Object.entries(v as object).map(([k, item]) => [k, convert(item)]));

@@ -1,5 +1,5 @@
 import { Centrifuge, type Options, type Subscription, type SubscriptionOptions } from 'centrifuge';
-import { Centrifuge as ProtobufCentrifuge } from 'centrifuge/build/protobuf';
+import { Centrifuge as ProtobufCentrifuge, type Subscription as ProtobufSubscription } from 'centrifuge/build/protobuf';
 import WebSocket from 'ws';
 
 /** The unmodified official SDK, with `ws` as its WebSocket and quick reconnects for tests. */
@@ -69,7 +69,9 @@ export async function connectedClient<C extends Centrifuge | ProtobufCentrifuge>
 }
 
 /** A new subscription, resolved once subscribed. */
-export async function subscribed(client: Centrifuge, channel: string, options: Partial<SubscriptionOptions> = {}): Promise<Subscription> {
+export async function subscribed(client: Centrifuge, channel: string, options?: Partial<SubscriptionOptions>): Promise<Subscription>;
+export async function subscribed(client: ProtobufCentrifuge, channel: string): Promise<ProtobufSubscription>;
+export async function subscribed(client: Centrifuge | ProtobufCentrifuge, channel: string, options: Partial<SubscriptionOptions> = {}) {
   const sub = client.newSubscription(channel, options);
   const ready = once(sub, 'subscribed');
   sub.subscribe();

@@ -12,6 +12,7 @@ export type {
   WebhooksOptions,
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
+export type { CompressionOptions, DeliveryOptions } from './options/delivery-options.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
 

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Identity, ServerSubscription, SubscriptionGrant, SubscriptionOverride } from '../auth/authenticator.interface.js';
 import type { ServerRefreshRequest, ServerSubscribeRequest } from '../broker/broker.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
-import { OutboundQueue } from '../delivery/outbound-queue.js';
+import { OutboundQueue, queueLimits } from '../delivery/outbound-queue.js';
+import type { Priority } from '../delivery/priority.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { checkPublicationDataSize } from '../limits/publication-data-size.js';
 import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
+import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages, UnsubscribeCode } from '../protocol/codes.js';
+import type { EncodedPush } from '../protocol/encoded-push.js';
 import type {
   Command,
   ConnectRequest,
@@ -84,12 +87,13 @@ export class ClientSession {
   constructor(
     private readonly node: Node,
     private readonly connection: Connection,
+    private readonly codec: Codec,
   ) {
     this.queue = new OutboundQueue(
       connection,
-      node.codec,
+      codec,
       node.scheduler,
-      node.options.websocket.maxQueueSize,
+      queueLimits(node.options),
       () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
       node.budget,
     );
@@ -128,12 +132,16 @@ export class ClientSession {
     if (this.state === 'closed') return;
     let commands: Command[];
     try {
-      commands = this.node.codec.decode(frame);
+      commands = this.codec.decode(frame);
     } catch (err) {
       this.fail(err);
       return;
     }
     for (const command of commands) {
+      if (command.badData !== undefined) {
+        this.fail(StreamingError.of(ErrorCode.BadRequest, command.badData), command);
+        continue;
+      }
       // Pongs answer our own pings: refusing them would end in a 3012 the client did not earn.
       if (this.limiter && command.method !== 'pong') {
         const verdict = this.limiter.admit();
@@ -183,23 +191,28 @@ export class ClientSession {
   }
 
   /** A publication for a channel this session is subscribed to, encoded once for all subscribers. */
-  deliverPublication(channel: string, publication: Publication, encoded: Buffer): void {
+  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority): void {
     const sub = this.subs.get(channel);
     if (!sub) return;
     if (sub.buffer) sub.buffer.push(publication);
-    else this.queue.push(encoded);
+    else this.push(encoded, priority);
   }
 
-  deliverJoinLeave(channel: string, encoded: Buffer): void {
+  deliverJoinLeave(channel: string, encoded: EncodedPush): void {
     const sub = this.subs.get(channel);
-    if (sub && !sub.buffer && sub.joinLeave) this.queue.push(encoded);
+    if (sub && !sub.buffer && sub.joinLeave) this.push(encoded, 'high');
+  }
+
+  private push(encoded: EncodedPush, priority: Priority): void {
+    const bytes = encoded.for(this.codec);
+    if (bytes) this.queue.push(bytes, priority);
   }
 
   /** The server removes a subscription (StreamingManager.unsubscribe): the client stays unsubscribed. */
   async serverUnsubscribe(channel: string): Promise<void> {
     if (!this.subs.has(channel) || this.state !== 'connected') return;
     await this.removeSubscription(channel);
-    this.queue.push(this.node.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }));
+    this.queue.push(this.codec.encodePush({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }), 'high');
   }
 
   /** The server subscribes this connection (StreamingManager.subscribe): a `subscribe` push, on the command chain. */
@@ -239,8 +252,8 @@ export class ClientSession {
     this.armSubscriptionExpiry(sub, result);
     // The SDK reads no publications from a subscribe push: recovered ones follow it as pushes.
     const { publications = [], ...announced } = result;
-    this.queue.push(this.node.codec.encodePush({ channel, subscribe: announced }));
-    for (const pub of publications) this.queue.push(this.node.codec.encodePush({ channel, pub }));
+    this.queue.push(this.codec.encodePush({ channel, subscribe: announced }));
+    for (const pub of publications) this.queue.push(this.codec.encodePush({ channel, pub }));
     await this.goLiveServerSide(subscribed);
   }
 
@@ -315,7 +328,7 @@ export class ClientSession {
   }
 
   private reply(reply: Reply): void {
-    this.queue.push(this.node.codec.encodeReply(reply));
+    this.queue.push(this.codec.encodeReply(reply), 'high');
   }
 
   private describe(): string {
@@ -432,7 +445,7 @@ export class ClientSession {
     const { pingInterval, pongTimeout } = this.node.options.websocket;
     this.pingTimer = setTimeout(() => {
       if (this.state !== 'connected') return;
-      this.queue.push(this.node.codec.ping);
+      this.queue.push(this.codec.ping, 'high');
       this.awaitingPong = true;
       this.pongTimer = setTimeout(() => this.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
       this.pongTimer.unref();
@@ -571,7 +584,7 @@ export class ClientSession {
     const pending = result.positioned ? mergeBuffered([], top, this.takeBuffer(sub)) : this.takeBuffer(sub);
     sub.buffer = undefined;
     for (const publication of pending) {
-      this.queue.push(this.node.codec.encodePush({ channel: sub.channel, pub: publication }));
+      this.queue.push(this.codec.encodePush({ channel: sub.channel, pub: publication }));
     }
   }
 
@@ -607,7 +620,7 @@ export class ClientSession {
       info: this.wireInfo(sub?.chanInfo),
     };
     if (hook?.tags) publication.tags = hook.tags;
-    await this.node.publish(channel, publication, { skipHistory: hook?.skipHistory });
+    await this.node.publish(channel, publication, { skipHistory: hook?.skipHistory, ephemeral: hook?.ephemeral });
     return {};
   }
 
@@ -710,7 +723,7 @@ export class ClientSession {
     this.node.log.report('verbose', 'subscription expired', `${this.describe()}: subscription to ${sub.channel} expired`);
     await this.removeSubscription(sub.channel);
     const unsubscribe = { code: UnsubscribeCode.Expired, reason: 'subscription expired' };
-    this.queue.push(this.node.codec.encodePush({ channel: sub.channel, unsubscribe }));
+    this.queue.push(this.codec.encodePush({ channel: sub.channel, unsubscribe }), 'high');
   }
 
   /** Resolves the identity's server-side channels; throws for unknown or invalid channel names. */

@@ -12,9 +12,10 @@ import { LogSummarizer } from '../logging/log-summarizer.js';
 import { historyEnabled } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import type { Codec } from '../protocol/codec.js';
+import { jsonCodec } from '../protocol/codecs.js';
+import { EncodedPush } from '../protocol/encoded-push.js';
 import { DisconnectCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
-import { JsonCodec } from '../protocol/json-codec.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
 import { ChannelResolver } from './channel-resolver.js';
@@ -27,6 +28,8 @@ export interface NodePublishOptions {
   skipHistory?: boolean;
   /** A publish with a key already used on this channel within `idempotencyWindow` returns the first result and publishes nothing. */
   idempotencyKey?: string;
+  /** Low priority for slow readers, and never in history (typing, cursors). */
+  ephemeral?: boolean;
 }
 
 /**
@@ -40,8 +43,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   readonly logger = new Logger('Streaming');
   /** Lines a client can cause go through here: one line per cause and second under a flood. */
   readonly log = new LogSummarizer(this.logger);
-  readonly codec: Codec = new JsonCodec();
-  readonly scheduler = new FlushScheduler();
+  readonly scheduler: FlushScheduler;
   readonly hub = new Hub<ClientSession>();
   readonly budget: QueueBudget;
   /** Set while the node drains before shutdown; the readiness check reads it. */
@@ -62,6 +64,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes);
     this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
+    this.scheduler = new FlushScheduler(options.delivery.maxDelay);
   }
 
   get broker() {
@@ -78,8 +81,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     await this.backend.broker.start(this);
   }
 
-  createSession(connection: Connection): ClientSession {
-    return new ClientSession(this, connection);
+  /** A session speaking `codec`, JSON unless the transport negotiated protobuf. */
+  createSession(connection: Connection, codec: Codec = jsonCodec): ClientSession {
+    return new ClientSession(this, connection, codec);
   }
 
   /** Whether the backend answers; rejects with the reason when it does not. */
@@ -103,11 +107,11 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   async publish(channel: string, publication: Publication, opts: NodePublishOptions = {}): Promise<StreamPosition | undefined> {
     const ns = this.resolver.resolve(channel).options;
     const history =
-      historyEnabled(ns) && !opts.skipHistory
+      historyEnabled(ns) && !opts.skipHistory && !opts.ephemeral
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
     const publish = async (): Promise<StreamPosition | undefined> => {
-      const position = await this.broker.publish(channel, publication, { history });
+      const position = await this.broker.publish(channel, publication, { history, ephemeral: opts.ephemeral });
       const { data, tags, info } = publication;
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
@@ -166,17 +170,14 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onPublication(channel: string, publication: Publication): void {
+  onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
-    let encoded: Buffer;
-    try {
-      encoded = this.codec.encodePush({ channel, pub: publication });
-    } catch (err) {
-      this.logger.error(`publication to ${channel} cannot be encoded, dropped: ${String(err)}`);
-      return;
-    }
-    for (const session of subscribers) session.deliverPublication(channel, publication, encoded);
+    const encoded = new EncodedPush({ channel, pub: publication }, (codec, err) =>
+      this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
+    );
+    const priority = ephemeral ? 'low' : 'normal';
+    for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
   }
 
   onJoin(channel: string, info: WireClientInfo): void {
@@ -193,7 +194,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     // In a big channel every join costs a push per subscriber: a connect flood would multiply into millions.
     const cap = this.options.limits.maxJoinLeaveSubscribers;
     if (cap > 0 && subscribers.size > cap) return;
-    const encoded = this.codec.encodePush({ channel, ...body });
+    const encoded = new EncodedPush({ channel, ...body }, (codec, err) =>
+      this.logger.error(`join/leave in ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
+    );
     for (const session of subscribers) session.deliverJoinLeave(channel, encoded);
   }
 

@@ -94,6 +94,7 @@ export class HandlerRegistry implements HandlerHooks, OnModuleInit {
       if (out.data !== undefined) current = result.data = out.data;
       if (out.tags !== undefined) result.tags = { ...result.tags, ...(out.tags as Record<string, string>) };
       if (out.skipHistory !== undefined) result.skipHistory = out.skipHistory === true;
+      if (out.ephemeral !== undefined) result.ephemeral = out.ephemeral === true;
     }
     return result;
   }

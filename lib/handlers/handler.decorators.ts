@@ -29,7 +29,7 @@ export const OnConnect = (): MethodDecorator => bind({ event: 'connect' });
 export const OnSubscribe = (pattern = '*'): MethodDecorator => bind({ event: 'subscribe', pattern });
 
 /**
- * Runs before a client publication is accepted; throw to refuse, return `{ data?, tags?, skipHistory? }`.
+ * Runs before a client publication is accepted; throw to refuse, return `{ data?, tags?, skipHistory?, ephemeral? }`.
  * The next matching handler sees the transformed data.
  */
 export const OnPublish = (pattern = '*'): MethodDecorator => bind({ event: 'publish', pattern });

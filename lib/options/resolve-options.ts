@@ -13,6 +13,7 @@ import type { ChannelRule } from '../permissions/channel-rule.interface.js';
 import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
 import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
+import { resolveDelivery, type ResolvedDeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
 import { checkNumber, checkString, isRecord } from './option-checks.js';
@@ -31,6 +32,7 @@ export interface ResolvedStreamingOptions {
   permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
+  delivery: ResolvedDeliveryOptions;
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
@@ -257,6 +259,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.connectHandlingTimeout', websocket.connectHandlingTimeout, 0.01);
   checkNumber('websocket.closeTimeout', websocket.closeTimeout, 0);
   const limits = resolveLimits(options.limits, websocket.maxMessageSize);
+  const delivery = resolveDelivery(options.delivery, websocket.maxQueueSize);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);
   const idempotencyWindow = options.idempotencyWindow ?? 300;
@@ -269,6 +272,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     permissions,
     websocket,
     limits,
+    delivery,
     maxChannelLength,
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,

@@ -23,6 +23,9 @@ describe('auth options', () => {
     ['an authenticator provider with two kinds', { authenticator: { useClass: class {}, useFactory: () => ({}) } }, /exactly one of useClass, useExisting, useFactory/],
     ['inject without useFactory', { authenticator: { useExisting: 'X', inject: [] } }, /inject must be an array, next to useFactory/],
     ['a negative expiredCloseDelay', { expiredCloseDelay: -1 }, /auth\.expiredCloseDelay must be a number >= 0/],
+    ['a misspelt auth option', { anonymus: true }, /auth\.anonymus is not an auth option/],
+    ['a misspelt jwt option, which would drop the audience check', { jwt: { secret: 's', audiance: 'app' } }, /auth\.jwt\.audiance is not an auth\.jwt option/],
+    ['a secret read from an unset variable', { jwt: { secret: undefined } }, /auth\.jwt needs a secret, a publicKey, a privateKey or a jwksUrl \(secret is undefined\)/],
   ])('refuses %s, naming the field', (_name, auth, message) => {
     expect(() => resolveOptions({ auth } as StreamingModuleOptions)).toThrow(StreamingOptionsError);
     expect(() => resolveOptions({ auth } as StreamingModuleOptions)).toThrow(message);

@@ -1,7 +1,23 @@
-import type { StreamingModuleOptions } from '../lib/index.js';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { StreamingModule, type StreamingModuleOptions } from '../lib/index.js';
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { StreamingOptionsError } from '../lib/options/streaming-options-error.js';
+import { CapturingLogger } from './support/capturing-logger.js';
 import { keyPair } from './support/tokens.js';
+
+async function startUpWarnings(options: StreamingModuleOptions): Promise<string[]> {
+  @Module({ imports: [StreamingModule.forRoot(options)] })
+  class AuthModule {}
+  const logger = new CapturingLogger();
+  const app = await NestFactory.create(AuthModule, { logger });
+  try {
+    await app.init();
+    return logger.lines.filter((l) => l.level === 'warn').map((l) => l.text);
+  } finally {
+    await app.close();
+  }
+}
 
 describe('auth options', () => {
   const rsaPem = keyPair('rsa').publicPem;
@@ -34,5 +50,11 @@ describe('auth options', () => {
   it('accepts a secret with an RSA key, narrowed algorithms, and fills in the grace delays', () => {
     const { auth } = resolveOptions({ auth: { jwt: { secret: 's', publicKey: rsaPem, algorithms: ['HS256', 'RS256'] } } });
     expect(auth).toMatchObject({ expiredCloseDelay: 25, expiredSubCloseDelay: 25 });
+  });
+
+  it('warns at start-up when no client could ever connect, and only then', async () => {
+    expect(await startUpWarnings({})).toEqual([expect.stringMatching(/^no client can connect: auth has no jwt key, no authenticator and anonymous is off/)]);
+    expect(await startUpWarnings({ auth: { jwt: { secret: 's' } } })).toEqual([]);
+    expect(await startUpWarnings({ auth: { anonymous: true } })).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ describe('server API, webhook and idempotency options', () => {
     ['a misspelt websocket option', { websocket: { pingIntervall: 5 } } as never, /websocket\.pingIntervall is not a websocket option/],
     ['an unknown backend option', { backend: { type: 'memory', url: 'redis://x' } } as never, /backend\.url is not a backend option/],
     ['historySize without historyTtl', { namespaces: { chat: { historySize: 10 } } }, /namespaces\.chat\.historyTtl is needed with historySize/],
-    ['historyTtl without historySize', { channel: { historyTtl: 60 } }, /channel\.historySize is needed with historyTtl/],
+    ['a preset keeping history with historyTtl 0', { channel: { preset: 'chat', historyTtl: 0 } }, /channel\.historyTtl is needed with historySize/],
     ['an unknown webhooks option', { webhooks: { endpoints: [endpoint], retries: 3 } as never }, /webhooks\.retries is not a webhooks option/],
   ])('refuses %s, naming the field', (_name, options, message) => {
     expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(StreamingOptionsError);

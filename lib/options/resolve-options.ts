@@ -74,9 +74,11 @@ function checkNamespace(field: string, ns: unknown): void {
     if (typeof value === 'number') checkNumber(`${field}.${key}`, value, 0);
   }
   const { historySize, historyTtl, forceRecovery } = withDefaults(ns as NamespaceOptions);
-  // Centrifugo needs both too: one without the other would start with history silently off.
-  if (historySize > 0 && historyTtl === 0) throw new StreamingOptionsError(`${field}.historyTtl`, 'is needed with historySize: history is off without it');
-  if (historyTtl > 0 && historySize === 0) throw new StreamingOptionsError(`${field}.historySize`, 'is needed with historyTtl: history is off without it');
+  // Centrifugo needs both too: a size without a ttl would start with history silently off. (A ttl
+  // without a size is how `{ preset: 'chat', historySize: 0 }` turns a preset's history off.)
+  if (historySize > 0 && historyTtl === 0) {
+    throw new StreamingOptionsError(`${field}.historyTtl`, 'is needed with historySize: history is off without it (historySize: 0 turns it off)');
+  }
   if (forceRecovery && !(historySize > 0 && historyTtl > 0)) {
     throw new StreamingOptionsError(`${field}.forceRecovery`, 'needs historySize and historyTtl above 0');
   }

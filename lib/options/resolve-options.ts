@@ -42,18 +42,22 @@ export interface ResolvedStreamingOptions {
 
 const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 
-const TOP_LEVEL_KEYS = [
-  'backend', 'auth', 'channel', 'namespaces', 'permissions', 'websocket', 'limits',
-  'maxChannelLength', 'trustProxy', 'nodeName', 'idempotencyWindow', 'api', 'webhooks',
-] as const satisfies readonly (keyof StreamingModuleOptions)[];
-const AUTH_KEYS = ['jwt', 'anonymous', 'authenticator', 'expiredCloseDelay', 'expiredSubCloseDelay'] as const satisfies readonly (keyof AuthOptions)[];
-const JWT_KEYS = [
-  'secret', 'publicKey', 'privateKey', 'jwksUrl', 'jwksCacheMaxAge', 'jwksCooldown', 'algorithms', 'audience', 'issuer',
-] as const satisfies readonly (keyof JwtOptions)[];
-const WEBSOCKET_KEYS = [
-  'path', 'maxMessageSize', 'maxQueueSize', 'maxPendingCommands', 'pingInterval', 'pongTimeout',
-  'connectTimeout', 'connectHandlingTimeout', 'closeTimeout',
-] as const satisfies readonly (keyof WebSocketOptions)[];
+/** Every key of `T`: a record, so that an option added to the interface and not here fails to compile. */
+const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);
+
+const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
+  backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
+  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, api: true, webhooks: true,
+});
+const AUTH_KEYS = keysOf<AuthOptions>({ jwt: true, anonymous: true, authenticator: true, expiredCloseDelay: true, expiredSubCloseDelay: true });
+const JWT_KEYS = keysOf<JwtOptions>({
+  secret: true, publicKey: true, privateKey: true, jwksUrl: true, jwksCacheMaxAge: true, jwksCooldown: true,
+  algorithms: true, audience: true, issuer: true,
+});
+const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
+  path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
+  connectTimeout: true, connectHandlingTimeout: true, closeTimeout: true,
+});
 
 function checkNamespace(field: string, ns: unknown): void {
   if (!isRecord(ns)) throw new StreamingOptionsError(field, 'must be an object');

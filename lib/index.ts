@@ -15,6 +15,7 @@ export type {
 export type { CompressionOptions, DeliveryOptions } from './options/delivery-options.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
+export { StreamingTokenError } from './auth/streaming-token-error.js';
 
 export { StreamingManager } from './manager/streaming-manager.js';
 export type {

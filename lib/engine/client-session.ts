@@ -30,7 +30,7 @@ import type { ClientInfo } from './client-info.js';
 import { ConnectAttempt } from './connect-attempt.js';
 import { ConnectDeadline } from './connect-deadline.js';
 import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
-import { toProtocolError } from './protocol-error-mapping.js';
+import { refusalLine, toProtocolError } from './protocol-error-mapping.js';
 import type { Node } from './node.js';
 import { isRecovered, mergeBuffered } from './recovery.js';
 import type { ResolvedChannel } from './channel-resolver.js';
@@ -166,7 +166,7 @@ export class ClientSession {
   private refuseCommand(command: Command): void {
     if (this.limiter!.firstRefusal) {
       const limit = this.node.options.limits.commandsPerSecond;
-      this.node.log.report('verbose', 'refuse 111', `${this.describe()}: over ${limit} commands/s, refusing with 111`);
+      this.node.log.report('verbose', 'refuse 111', `over ${limit} commands/s, refusing with 111`, this.describe());
     }
     if (command.id === 0) return;
     const code = ErrorCode.TooManyRequests;
@@ -184,7 +184,7 @@ export class ClientSession {
     if (this.state === 'closed') return;
     // Only our own failure is worth more than verbose: the rest is the client's doing, or ours on purpose.
     const level = code === DisconnectCode.ServerError ? 'error' : 'verbose';
-    this.node.log.report(level, `disconnect ${code}`, `disconnect ${this.describe()}: ${code} ${reason}${detail ? ` (${detail})` : ''}`);
+    this.node.log.report(level, `disconnect ${code}`, `disconnect: ${code} ${reason}${detail ? ` (${detail})` : ''}`, this.describe());
     this.queue.close();
     this.connection.close(code, reason);
     this.terminate(code, reason);
@@ -239,7 +239,7 @@ export class ClientSession {
     if (this.isClosed() || this.subs.has(channel)) return;
     const { maxChannelsPerConnection } = this.node.options.limits;
     if (maxChannelsPerConnection > 0 && this.subs.size >= maxChannelsPerConnection) {
-      this.node.log.report('debug', 'server subscribe over channel limit', `${this.describe()}: not subscribed to ${channel} by the server, already in ${maxChannelsPerConnection} channels`);
+      this.node.log.report('debug', 'server subscribe over channel limit', `not subscribed to ${channel} by the server, already in ${maxChannelsPerConnection} channels`, this.describe());
       return;
     }
     const entry = { channel, resolved: this.node.resolver.resolve(channel), opts: { info: req.info, data: req.data } };
@@ -316,10 +316,10 @@ export class ClientSession {
       return;
     }
     if (!command || command.id === 0) {
-      this.node.log.report('debug', `error ${error.code}`, `${this.describe()}: error ${error.code} ${error.message} on an id-less command`);
+      this.node.log.report('debug', `error ${error.code}`, `error ${error.code} ${error.message} on an id-less command`, this.describe());
       return;
     }
-    this.node.log.report('debug', `error ${error.code} ${command.method}`, `${this.describe()}: ${command.method} error ${error.code} ${error.message}`);
+    this.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), this.describe());
     if (command.method === 'connect') {
       this.unusable = true;
       this.connectDeadline.arm();
@@ -346,7 +346,7 @@ export class ClientSession {
     const seconds = this.node.options.websocket.connectHandlingTimeout;
     const attempt = new ConnectAttempt(seconds, () => {
       const detail = `connect not handled within ${seconds} s (authenticator or @OnConnect still running)`;
-      if (!this.isClosed()) this.node.log.report('warn', 'connect unfinished', `${this.describe()}: ${detail}; answered 100 so the client retries`);
+      if (!this.isClosed()) this.node.log.report('warn', 'connect unfinished', `${detail}; answered 100 so the client retries`, this.describe());
       return StreamingError.of(ErrorCode.Internal);
     });
     return attempt.bound(this.connect(id, req, attempt));
@@ -720,7 +720,7 @@ export class ClientSession {
   private async expireSubscription(sub: Subscription): Promise<void> {
     if (this.isClosed() || this.subs.get(sub.channel) !== sub) return;
     if (sub.expireAt === undefined || Date.now() / 1000 < sub.expireAt + this.node.options.auth.expiredSubCloseDelay) return;
-    this.node.log.report('verbose', 'subscription expired', `${this.describe()}: subscription to ${sub.channel} expired`);
+    this.node.log.report('verbose', 'subscription expired', `subscription to ${sub.channel} expired`, this.describe());
     await this.removeSubscription(sub.channel);
     const unsubscribe = { code: UnsubscribeCode.Expired, reason: 'subscription expired' };
     this.queue.push(this.codec.encodePush({ channel: sub.channel, unsubscribe }), 'high');

@@ -1,12 +1,12 @@
 import { UseFilters } from '@nestjs/common';
 import { HANDLER_BINDINGS_METADATA, type HandlerBinding, STREAMING_HANDLERS_METADATA } from './handler-metadata.js';
-import { WsExceptionFilter } from './ws-exception.js';
+import { HandlerExceptionFilter } from './handler-exception.filter.js';
 
 /** Marks a provider as a protocol handler class; list it in a module's `providers` as usual. */
 export function StreamingHandlers(): ClassDecorator {
   return (target) => {
     Reflect.defineMetadata(STREAMING_HANDLERS_METADATA, true, target);
-    UseFilters(new WsExceptionFilter())(target);
+    UseFilters(new HandlerExceptionFilter())(target);
   };
 }
 

@@ -89,7 +89,7 @@ export class StreamingManager {
 
   async history(channel: string, options: HistoryReadOptions = {}): Promise<HistoryPage> {
     const ns = this.node.resolver.resolve(channel).options;
-    if (!historyEnabled(ns)) throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel}`);
+    if (!historyEnabled(ns)) throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel} (its namespace needs historySize and historyTtl)`);
     return this.node.history.read(channel, {
       since: options.since,
       limit: options.limit ?? 0,
@@ -101,7 +101,7 @@ export class StreamingManager {
   /** Drops a channel's history; its next publication starts a new epoch. */
   async removeHistory(channel: string): Promise<void> {
     if (!historyEnabled(this.node.resolver.resolve(channel).options)) {
-      throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel}`);
+      throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel} (its namespace needs historySize and historyTtl)`);
     }
     await this.node.history.remove(channel);
   }

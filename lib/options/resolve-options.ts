@@ -49,7 +49,7 @@ const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);
 
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
-  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, api: true, webhooks: true,
+  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, api: true, webhooks: true, delivery: true,
 });
 const AUTH_KEYS = keysOf<AuthOptions>({ jwt: true, anonymous: true, authenticator: true, expiredCloseDelay: true, expiredSubCloseDelay: true });
 const JWT_KEYS = keysOf<JwtOptions>({

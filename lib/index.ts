@@ -12,8 +12,10 @@ export type {
   WebhooksOptions,
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
+export type { CompressionOptions, DeliveryOptions } from './options/delivery-options.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
+export { StreamingTokenError } from './auth/streaming-token-error.js';
 
 export { StreamingManager } from './manager/streaming-manager.js';
 export type {

@@ -20,6 +20,8 @@ export class AppModule {
         StreamingModule.forRoot({
           // Anonymous visitors may connect, and read public:* only.
           auth: { jwt: { secret: config.secret }, anonymous: true },
+          // Channels without a namespace (`plain`) are not part of the sample: nobody subscribes there without a subscription token.
+          channel: { allowSubscribeForClient: false },
           namespaces: {
             // Rooms: members see who is here, and a reconnecting tab recovers what it missed (a preset, one field changed).
             chat: { preset: 'chat', historyTtl: 3600 },

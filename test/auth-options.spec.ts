@@ -1,7 +1,23 @@
-import type { StreamingModuleOptions } from '../lib/index.js';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { StreamingModule, type StreamingModuleOptions } from '../lib/index.js';
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { StreamingOptionsError } from '../lib/options/streaming-options-error.js';
+import { CapturingLogger } from './support/capturing-logger.js';
 import { keyPair } from './support/tokens.js';
+
+async function startUpWarnings(options: StreamingModuleOptions): Promise<string[]> {
+  @Module({ imports: [StreamingModule.forRoot(options)] })
+  class AuthModule {}
+  const logger = new CapturingLogger();
+  const app = await NestFactory.create(AuthModule, { logger });
+  try {
+    await app.init();
+    return logger.lines.filter((l) => l.level === 'warn').map((l) => l.text);
+  } finally {
+    await app.close();
+  }
+}
 
 describe('auth options', () => {
   const rsaPem = keyPair('rsa').publicPem;
@@ -23,6 +39,9 @@ describe('auth options', () => {
     ['an authenticator provider with two kinds', { authenticator: { useClass: class {}, useFactory: () => ({}) } }, /exactly one of useClass, useExisting, useFactory/],
     ['inject without useFactory', { authenticator: { useExisting: 'X', inject: [] } }, /inject must be an array, next to useFactory/],
     ['a negative expiredCloseDelay', { expiredCloseDelay: -1 }, /auth\.expiredCloseDelay must be a number >= 0/],
+    ['a misspelt auth option', { anonymus: true }, /auth\.anonymus is not an auth option/],
+    ['a misspelt jwt option, which would drop the audience check', { jwt: { secret: 's', audiance: 'app' } }, /auth\.jwt\.audiance is not an auth\.jwt option/],
+    ['a secret read from an unset variable', { jwt: { secret: undefined } }, /auth\.jwt needs a secret, a publicKey, a privateKey or a jwksUrl \(secret is undefined\)/],
   ])('refuses %s, naming the field', (_name, auth, message) => {
     expect(() => resolveOptions({ auth } as StreamingModuleOptions)).toThrow(StreamingOptionsError);
     expect(() => resolveOptions({ auth } as StreamingModuleOptions)).toThrow(message);
@@ -31,5 +50,11 @@ describe('auth options', () => {
   it('accepts a secret with an RSA key, narrowed algorithms, and fills in the grace delays', () => {
     const { auth } = resolveOptions({ auth: { jwt: { secret: 's', publicKey: rsaPem, algorithms: ['HS256', 'RS256'] } } });
     expect(auth).toMatchObject({ expiredCloseDelay: 25, expiredSubCloseDelay: 25 });
+  });
+
+  it('warns at start-up when no client could ever connect, and only then', async () => {
+    expect(await startUpWarnings({})).toEqual([expect.stringMatching(/^no client can connect: auth has no jwt key, no authenticator and anonymous is off/)]);
+    expect(await startUpWarnings({ auth: { jwt: { secret: 's' } } })).toEqual([]);
+    expect(await startUpWarnings({ auth: { anonymous: true } })).toEqual([]);
   });
 });

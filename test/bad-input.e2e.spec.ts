@@ -81,6 +81,17 @@ describe('bad input', () => {
     expect(await c.closeCode()).toBe(3501);
   });
 
+  it('publishes data null as null, as Centrifugo does, but closes with 3501 when data is missing', async () => {
+    const c = await connectedClient();
+    c.command({ id: 2, subscribe: { channel: 'chat:nulls' } });
+    await c.reply(2);
+    c.command({ id: 3, publish: { channel: 'chat:nulls', data: null } });
+    expect((await c.reply(3)).error).toBeUndefined();
+    expect((await c.waitFor((m) => m.push?.channel === 'chat:nulls')).push.pub).toMatchObject({ data: null });
+    c.command({ id: 4, publish: { channel: 'chat:nulls' } });
+    expect(await c.closeCode()).toBe(3501);
+  });
+
   it('closes with 3501 on a second connect', async () => {
     const c = await connectedClient();
     c.command({ id: 2, connect: {} });

@@ -22,6 +22,11 @@ describe('server API, webhook and idempotency options', () => {
     ['an unknown webhook event', { webhooks: { endpoints: [{ ...endpoint, events: ['streaming.exploded' as never] }] } }, /events has "streaming\.exploded", which is not one of streaming\.connected/],
     ['zero webhook attempts', { webhooks: { endpoints: [endpoint], maxAttempts: 0 } }, /webhooks\.maxAttempts must be a whole number >= 1/],
     ['a max backoff under the initial one', { webhooks: { endpoints: [endpoint], initialBackoff: 1000, maxBackoff: 10 } }, /webhooks\.maxBackoff must not be less than initialBackoff/],
+    ['a misspelt top-level option', { limit: { maxConnections: 1 } } as never, /options: limit is not a StreamingModule option/],
+    ['a misspelt websocket option', { websocket: { pingIntervall: 5 } } as never, /websocket\.pingIntervall is not a websocket option/],
+    ['an unknown backend option', { backend: { type: 'memory', url: 'redis://x' } } as never, /backend\.url is not a backend option/],
+    ['historySize without historyTtl', { namespaces: { chat: { historySize: 10 } } }, /namespaces\.chat\.historyTtl is needed with historySize/],
+    ['a preset keeping history with historyTtl 0', { channel: { preset: 'chat', historyTtl: 0 } }, /channel\.historyTtl is needed with historySize/],
     ['an unknown webhooks option', { webhooks: { endpoints: [endpoint], retries: 3 } as never }, /webhooks\.retries is not a webhooks option/],
   ])('refuses %s, naming the field', (_name, options, message) => {
     expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(StreamingOptionsError);

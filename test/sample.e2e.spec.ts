@@ -94,6 +94,12 @@ describe('sample chat app', () => {
     for (const client of [alice, anon]) await client.expectError(103, client.subscribe('admin:ops'));
   });
 
+  it('refuses channels outside its namespaces, even to logged-in users', async () => {
+    const alice = await connected('alice');
+    await alice.expectError(103, alice.subscribe('plain'));
+    await alice.expectError(102, alice.subscribe('nowhere:room'));
+  });
+
   it('carries direct messages in dm:#a,b to those two only, and tells the other one in personal:#user', async () => {
     const alice = await connected('alice');
     const bob = await connected('bob');

@@ -3,6 +3,7 @@ import {
   StreamingManager,
   StreamingModule,
   StreamingOptionsError,
+  StreamingTokenError,
   StreamingTokens,
   type StreamingModuleOptions,
 } from '../lib/index.js';
@@ -106,6 +107,16 @@ describe('StreamingTokens', () => {
     await expect(tokens.connectionToken('alice', { ttl: -1 })).rejects.toThrow(/ttl must be a number of seconds >= 0/);
     await expect(tokens.subscriptionToken('alice', '')).rejects.toThrow(/channel must be a non-empty string/);
     await expect(tokens.connectionToken('alice', { roles: 'admin' as unknown as string[] })).rejects.toThrow(/roles must be an array/);
+    // What a controller reading `?user=` passes when the query lacks it: a 400, not a TypeError's 500.
+    const missing = await tokens.connectionToken(undefined as unknown as string).catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(StreamingTokenError);
+    expect(missing).toMatchObject({ message: 'user must be a string ("" for anonymous), got undefined' });
+    expect((missing as StreamingTokenError).getStatus()).toBe(400);
+    await expect(tokens.subscriptionToken('alice', undefined as unknown as string)).rejects.toBeInstanceOf(StreamingTokenError);
+    await expect(tokens.connectionToken('', { roles: ['member'], channels: ['personal:#'] })).rejects.toThrow(
+      new StreamingTokenError('an anonymous token (user "") cannot carry roles, channels: give the user\'s id'),
+    );
+    expect(decodeJwt(await tokens.connectionToken('', { info: { guest: true } }))).toMatchObject({ sub: '', info: { guest: true } });
 
     const other = keyPair('rsa');
     const rsaPrivate = keyPair('rsa').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

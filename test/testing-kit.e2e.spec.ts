@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConnectedClient, OnPublish, OnRpc, StreamingBody, StreamingHandlers, StreamingManager, StreamingModule, type ClientInfo } from '../lib/index.js';
 import { StreamingTestError, StreamingTestServer } from '../lib/testing/index.js';
+import { importPeers } from '../lib/testing/testing-peers.js';
 import { TEST_SECRET } from './support/tokens.js';
 
 const logger = process.env.TEST_LOGS ? undefined : false;
@@ -100,5 +101,49 @@ describe('@streaming/nest/testing', () => {
     await dave.subscribe('chat:quiet');
     await server.get(StreamingManager).publish('chat:quiet', { n: 1 });
     expect((await dave.nextPublication('chat:quiet')).data).toEqual({ n: 1 });
+  });
+
+  it('reports the server\'s disconnect code to later calls, not the SDK\'s "connection closed"', async () => {
+    server = await StreamingTestServer.start({ imports: [streaming], providers: [Greeter, ChatHandlers] }, { logger });
+    const erin = await server.connect('erin', { timeout: 500 });
+    const closed = erin.expectError(4501, new Promise(() => undefined));
+    await server.get(StreamingManager).disconnect('erin', { code: 4501, reason: 'go away' });
+    await closed;
+    await expect(erin.publish('chat:room', { text: 'hi' })).rejects.toMatchObject({ code: 4501, message: '4501 go away' });
+  });
+
+  it('gives up before the test runner does, and says so when a channel is subscribed twice', async () => {
+    server = await StreamingTestServer.start({ imports: [streaming], providers: [Greeter, ChatHandlers] }, { logger });
+    const frank = await server.connect('frank');
+    const started = Date.now();
+    await expect(frank.nextPublication('chat:quiet')).rejects.toThrow('timed out after 2000 ms');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await frank.subscribe('chat:room');
+    await expect(frank.subscribe('chat:room')).rejects.toThrow('StreamingTestClient: already subscribed to chat:room');
+  });
+
+  it('applies a list of log levels, even after an app that logged nothing', async () => {
+    // No key, no authenticator: the module warns at start-up, which the levels let through or not.
+    @Module({ imports: [StreamingModule.forRoot({})] })
+    class KeylessModule {}
+    await (await StreamingTestServer.start({ imports: [KeylessModule] }, { logger: false })).close();
+    const printed: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      server = await StreamingTestServer.start({ imports: [KeylessModule] }, { logger: ['warn'] });
+      await server.close();
+      server = await StreamingTestServer.start({ imports: [KeylessModule] }, { logger: ['error'] });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(printed.filter((line) => line.includes('no client can connect'))).toHaveLength(1);
+  });
+
+  it('names every missing optional peer at once, with the command that installs them', async () => {
+    await expect(importPeers(['@nestjs/testing', 'no-such-peer-a', 'no-such-peer-b'])).rejects.toThrow(
+      '@streaming/nest/testing needs no-such-peer-a and no-such-peer-b, not installed here: npm install --save-dev no-such-peer-a no-such-peer-b',
+    );
+    expect(await importPeers(['@nestjs/testing'])).toHaveLength(1);
   });
 });

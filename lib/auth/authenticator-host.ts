@@ -1,4 +1,4 @@
-import { Inject, Injectable, type InjectionToken, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type InjectionToken, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
@@ -28,6 +28,13 @@ export class AuthenticatorHost implements Authenticator, OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    const { jwt, authenticator, anonymous } = this.options.auth;
+    if (!jwt && !authenticator && !anonymous) {
+      // Not an error: an app may start before its keys are wired; but every client would be refused.
+      new Logger('Streaming').warn(
+        'no client can connect: auth has no jwt key, no authenticator and anonymous is off (set auth.jwt, auth.authenticator or auth.anonymous)',
+      );
+    }
     const target = await this.resolve(this.options.auth.authenticator ?? JwtAuthenticator);
     if (typeof target?.authenticate !== 'function') {
       throw new Error('StreamingModule options: auth.authenticator gave no Authenticator (no authenticate method)');

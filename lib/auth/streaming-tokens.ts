@@ -5,6 +5,7 @@ import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { StreamingOptionsError } from '../options/streaming-options-error.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import type { ServerSubscription, SubscriptionOverride } from './authenticator.interface.js';
+import { StreamingTokenError } from './streaming-token-error.js';
 import { algorithmsOfPublicKey, HMAC_ALGORITHMS, importPrivateKey, type JwtAlgorithm } from './jwt-algorithms.js';
 import { overrideClaim } from './jwt-claims.js';
 
@@ -62,15 +63,26 @@ export class StreamingTokens {
     this.signing = signingKey(options);
   }
 
-  /** A connection token for `user` ("" for an anonymous one). */
+  /**
+   * A connection token for `user` ("" for an anonymous one, which connects even with
+   * `auth.anonymous` off: the key holder chose it, as in Centrifugo). Bad input rejects with
+   * `StreamingTokenError` (a 400 in a controller).
+   */
   async connectionToken(user: string, options: ConnectionTokenOptions = {}): Promise<string> {
     checkUser(user);
+    if (user === '') {
+      // An empty user from a request (`?user=`) would otherwise mint an anonymous member.
+      const granted = (['roles', 'channels', 'subs'] as const).filter((key) => options[key] !== undefined);
+      if (granted.length > 0) {
+        throw new StreamingTokenError(`an anonymous token (user "") cannot carry ${granted.join(', ')}: give the user's id`);
+      }
+    }
     const claims: Record<string, unknown> = {};
     if (options.info !== undefined) claims.info = options.info;
     if (options.meta !== undefined) claims.meta = options.meta;
     if (options.roles !== undefined) {
       if (!Array.isArray(options.roles) || !options.roles.every((r) => typeof r === 'string')) {
-        throw new TypeError('roles must be an array of strings');
+        throw new StreamingTokenError('roles must be an array of strings');
       }
       claims.roles = options.roles;
     }
@@ -86,7 +98,7 @@ export class StreamingTokens {
   /** A subscription token letting `user` subscribe to `channel` where the namespace or rules ask for one. */
   async subscriptionToken(user: string, channel: string, options: SubscriptionTokenOptions = {}): Promise<string> {
     checkUser(user);
-    if (typeof channel !== 'string' || channel === '') throw new TypeError('channel must be a non-empty string');
+    if (typeof channel !== 'string' || channel === '') throw new StreamingTokenError('channel must be a non-empty string');
     const claims: Record<string, unknown> = { channel, ...grantClaims(options) };
     if (options.client !== undefined) claims.client = options.client;
     return this.sign(user, claims, options);
@@ -101,10 +113,10 @@ export class StreamingTokens {
           : 'is not set: StreamingTokens signs with auth.jwt.secret or auth.jwt.privateKey',
       );
     }
-    if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) throw new RangeError(`ttl must be a number of seconds >= 0, got ${ttl}`);
+    if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) throw new StreamingTokenError(`ttl must be a number of seconds >= 0, got ${ttl}`);
     if (expireAt !== undefined) {
       if (typeof expireAt !== 'number' || !Number.isFinite(expireAt) || expireAt < 0) {
-        throw new RangeError(`expireAt must be Unix seconds >= 0, got ${expireAt}`);
+        throw new StreamingTokenError(`expireAt must be Unix seconds >= 0, got ${expireAt}`);
       }
       claims.expire_at = expireAt;
     }
@@ -137,7 +149,7 @@ function signingKey(options: ResolvedStreamingOptions): SigningKey | undefined {
 }
 
 function checkUser(user: string): void {
-  if (typeof user !== 'string') throw new TypeError('user must be a string ("" for anonymous)');
+  if (typeof user !== 'string') throw new StreamingTokenError(`user must be a string ("" for anonymous), got ${user === undefined ? 'undefined' : typeof user}`);
 }
 
 /** `info`, `data` and `override`, as a subscription token and a `subs` entry both carry them. */

@@ -33,8 +33,11 @@ export interface ServerRefreshRequest {
 
 /** What a broker delivers to its node. */
 export interface BrokerEvents {
-  /** A publication on a channel this node subscribed to; `position` is set when it went to history. */
-  onPublication(channel: string, publication: Publication, position?: StreamPosition): void;
+  /**
+   * A publication on a channel this node subscribed to; `position` is set when it went to history,
+   * `ephemeral` when it was published as such (a broker between nodes carries the flag).
+   */
+  onPublication(channel: string, publication: Publication, position?: StreamPosition, ephemeral?: boolean): void;
   onJoin(channel: string, info: WireClientInfo): void;
   onLeave(channel: string, info: WireClientInfo): void;
   onControl(message: ControlMessage): void;
@@ -43,6 +46,8 @@ export interface BrokerEvents {
 export interface BrokerPublishOptions {
   /** Keep the publication in the channel's history with these limits. */
   history?: HistoryOptions;
+  /** Delivered at low priority: dropped first for slow readers, never kept in history. */
+  ephemeral?: boolean;
 }
 
 /**

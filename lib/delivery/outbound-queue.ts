@@ -1,14 +1,36 @@
+import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import type { Codec } from '../protocol/codec.js';
 import type { Connection } from './connection.interface.js';
 import type { FlushScheduler } from './flush-scheduler.js';
+import type { Priority } from './priority.js';
 import type { BudgetedQueue, QueueBudget } from './queue-budget.js';
 
+/** A connection's limits, in bytes of its socket's buffer and of one frame. */
+export interface QueueLimits {
+  /** Buffered past this after a write: the connection is cut as slow. */
+  maxQueueSize: number;
+  /** Buffered past this: low-priority messages are dropped. */
+  lowPriorityQueueSize: number;
+  /** Bytes of one frame, separators included; 0: no cap. */
+  maxBatchBytes: number;
+  /** 0: no cap. */
+  maxBatchMessages: number;
+}
+
+export function queueLimits(options: ResolvedStreamingOptions): QueueLimits {
+  const { maxBatchBytes, maxBatchMessages, lowPriorityQueueSize } = options.delivery;
+  return { maxQueueSize: options.websocket.maxQueueSize, lowPriorityQueueSize, maxBatchBytes, maxBatchMessages };
+}
+
 /**
- * Messages for one connection, written as one frame per tick: replies and publications produced
- * while handling one event share a WebSocket frame.
+ * Messages for one connection, written as one frame per flush: replies and publications produced
+ * while handling one event share a WebSocket frame. A frame that would pass the batch caps is
+ * written at once and the next message starts a new one.
  */
 export class OutboundQueue implements BudgetedQueue {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private scheduled = false;
   private closed = false;
   /** What the budget last heard from us: most writes leave nothing behind, and then say nothing. */
   private reported = 0;
@@ -17,24 +39,44 @@ export class OutboundQueue implements BudgetedQueue {
     private readonly connection: Connection,
     private readonly codec: Codec,
     private readonly scheduler: FlushScheduler,
-    private readonly maxQueueSize: number,
+    private readonly limits: QueueLimits,
     private readonly onSlow: () => void,
     private readonly budget: QueueBudget,
   ) {}
 
-  push(message: Buffer): void {
+  push(message: Buffer, priority: Priority = 'normal'): void {
     if (this.closed) return;
+    if (priority === 'low' && this.connection.bufferedAmount() > this.limits.lowPriorityQueueSize) {
+      this.budget.countDropped();
+      return;
+    }
+    const { maxBatchBytes, maxBatchMessages } = this.limits;
+    // The frame's size: the messages and one separator between two.
+    if (maxBatchBytes > 0 && this.pending.length > 0 && this.pendingBytes + 1 + message.length > maxBatchBytes) this.write();
+    this.pendingBytes += (this.pending.length > 0 ? 1 : 0) + message.length;
     this.pending.push(message);
-    if (this.pending.length === 1) this.scheduler.schedule(this);
+    if (maxBatchMessages > 0 && this.pending.length >= maxBatchMessages) this.write();
+    else if (maxBatchBytes > 0 && this.pendingBytes >= maxBatchBytes) this.write();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      this.scheduler.schedule(this);
+    }
   }
 
+  /** The scheduler's turn: everything pending leaves as one frame. */
   flush(): void {
+    this.scheduled = false;
+    this.write();
+  }
+
+  private write(): void {
     if (this.closed || this.pending.length === 0) return;
     const frame = this.codec.join(this.pending);
     this.pending = [];
+    this.pendingBytes = 0;
     this.connection.send(frame);
     const buffered = this.connection.bufferedAmount();
-    if (buffered > this.maxQueueSize) this.onSlow();
+    if (buffered > this.limits.maxQueueSize) this.onSlow();
     else if (buffered !== this.reported) {
       this.reported = buffered;
       this.budget.update(this, buffered);
@@ -53,7 +95,7 @@ export class OutboundQueue implements BudgetedQueue {
 
   /** Writes what is pending, then stops accepting messages. */
   close(): void {
-    this.flush();
+    this.write();
     this.closed = true;
     this.pending = [];
     this.budget.remove(this);

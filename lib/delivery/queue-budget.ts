@@ -16,6 +16,7 @@ export class QueueBudget {
   private readonly queued = new Map<BudgetedQueue, number>();
   private total = 0;
   private enforcing = false;
+  private dropped = 0;
 
   constructor(private readonly max: number) {}
 
@@ -27,6 +28,16 @@ export class QueueBudget {
 
   remove(queue: BudgetedQueue): void {
     this.set(queue, 0);
+  }
+
+  /** A low-priority message was dropped for a connection whose socket held too much. */
+  countDropped(): void {
+    this.dropped++;
+  }
+
+  /** Low-priority messages dropped on this node since it started. */
+  droppedMessages(): number {
+    return this.dropped;
   }
 
   /** Bytes queued on this node now. */

@@ -1,35 +1,32 @@
 import type { Logger } from '@nestjs/common';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
-import type { Codec } from '../protocol/codec.js';
-import type { Publication, WireClientInfo } from '../protocol/frames.js';
+import { EncodedPush } from '../protocol/encoded-push.js';
+import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { Hub } from './hub.js';
 
 /**
  * What comes back from the broker, handed to this node's sessions: publications and join/leave
- * encoded once and the same bytes queued to every subscriber; control messages onto each
+ * encoded once per codec and the same bytes queued to every subscriber speaking it (ephemeral
+ * publications at low priority); control messages onto each
  * addressed session's command chain.
  */
 export class BrokerListener implements BrokerEvents {
   constructor(
     private readonly hub: Hub<EngineSession>,
-    private readonly codec: Codec,
     private readonly logger: Logger,
     /** `limits.maxJoinLeaveSubscribers`. */
     private readonly maxJoinLeaveSubscribers: number,
   ) {}
 
-  onPublication(channel: string, publication: Publication): void {
+  onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
-    let encoded: Buffer;
-    try {
-      encoded = this.codec.encodePush({ channel, pub: publication });
-    } catch (err) {
-      this.logger.error(`publication to ${channel} cannot be encoded, dropped: ${String(err)}`);
-      return;
-    }
-    for (const session of subscribers) session.deliverPublication(channel, publication, encoded);
+    const encoded = new EncodedPush({ channel, pub: publication }, (codec, err) =>
+      this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
+    );
+    const priority = ephemeral ? 'low' : 'normal';
+    for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
   }
 
   onJoin(channel: string, info: WireClientInfo): void {
@@ -56,7 +53,9 @@ export class BrokerListener implements BrokerEvents {
     // In a big channel every join costs a push per subscriber: a connect flood would multiply into millions.
     const cap = this.maxJoinLeaveSubscribers;
     if (cap > 0 && subscribers.size > cap) return;
-    const encoded = this.codec.encodePush({ channel, ...body });
+    const encoded = new EncodedPush({ channel, ...body }, (codec, err) =>
+      this.logger.error(`join/leave in ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
+    );
     for (const session of subscribers) session.deliverJoinLeave(channel, encoded);
   }
 }

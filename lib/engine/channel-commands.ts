@@ -20,7 +20,7 @@ export class ChannelCommands {
       info: core.wireInfo(core.subs.get(channel)?.chanInfo),
     };
     if (hook?.tags) publication.tags = hook.tags;
-    await node.publish(channel, publication, { skipHistory: hook?.skipHistory });
+    await node.publish(channel, publication, { skipHistory: hook?.skipHistory, ephemeral: hook?.ephemeral });
     return { result: {} };
   }
 

@@ -1,14 +1,19 @@
 import type { ControlMessage } from '../broker/broker.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
+import type { Priority } from '../delivery/priority.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages } from '../protocol/codes.js';
+import type { Codec } from '../protocol/codec.js';
+import type { EncodedPush } from '../protocol/encoded-push.js';
 import type { Command, Publication } from '../protocol/frames.js';
+import { StreamingError } from '../protocol/protocol-error.js';
 import { ChannelCommands } from './channel-commands.js';
 import type { ClientInfo } from './client-info.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { EngineSession } from './engine-session.interface.js';
 import { KeepAlive } from './keep-alive.js';
 import type { Node } from './node.js';
+import { refusalLine } from './protocol-error-mapping.js';
 import { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import { SessionAuth } from './session-auth.js';
 import { SessionCore } from './session-core.js';
@@ -32,8 +37,10 @@ export class ClientSession implements EngineSession {
   constructor(
     private readonly node: Node,
     connection: Connection,
+    /** JSON unless the transport negotiated protobuf. */
+    private readonly codec: Codec,
   ) {
-    this.core = new SessionCore(node, connection, this);
+    this.core = new SessionCore(node, connection, codec, this);
     this.core.onClose = (code, reason, wasConnected) => this.release(code, reason, wasConnected);
     this.subscriptions = new SessionSubscriptions(this.core);
     this.serverSide = new ServerSideSubscriptions(this.core, this.subscriptions);
@@ -61,12 +68,16 @@ export class ClientSession implements EngineSession {
     if (this.core.isClosed()) return;
     let commands: Command[];
     try {
-      commands = this.node.codec.decode(frame);
+      commands = this.codec.decode(frame);
     } catch (err) {
       this.core.failUnanswered(err);
       return;
     }
     for (const command of commands) {
+      if (command.badData !== undefined) {
+        this.answerFailure(StreamingError.of(ErrorCode.BadRequest, command.badData), command);
+        continue;
+      }
       // Pongs answer our own pings: refusing them would end in a 3012 the client did not earn.
       if (this.limiter && command.method !== 'pong') {
         const verdict = this.limiter.admit();
@@ -96,14 +107,19 @@ export class ClientSession implements EngineSession {
     this.core.disconnect(code, detail, reason);
   }
 
-  deliverPublication(channel: string, publication: Publication, encoded: Buffer): void {
+  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority): void {
     const sub = this.core.subs.get(channel);
-    if (sub?.buffer.offer(publication)) this.core.queue.push(encoded);
+    if (sub?.buffer.offer(publication)) this.pushEncoded(encoded, priority);
   }
 
-  deliverJoinLeave(channel: string, encoded: Buffer): void {
+  deliverJoinLeave(channel: string, encoded: EncodedPush): void {
     const sub = this.core.subs.get(channel);
-    if (sub?.buffer.live && sub.joinLeave) this.core.queue.push(encoded);
+    if (sub?.buffer.live && sub.joinLeave) this.pushEncoded(encoded, 'high');
+  }
+
+  private pushEncoded(encoded: EncodedPush, priority: Priority): void {
+    const bytes = encoded.for(this.codec);
+    if (bytes) this.core.queue.push(bytes, priority);
   }
 
   control(message: ControlMessage): void {
@@ -127,7 +143,7 @@ export class ClientSession implements EngineSession {
   private refuseCommand(command: Command): void {
     if (this.limiter!.firstRefusal) {
       const limit = this.node.options.limits.commandsPerSecond;
-      this.node.log.report('verbose', 'refuse 111', `${this.core.describe()}: over ${limit} commands/s, refusing with 111`);
+      this.node.log.report('verbose', 'refuse 111', `over ${limit} commands/s, refusing with 111`, this.core.describe());
     }
     if (command.id === 0) return;
     const code = ErrorCode.TooManyRequests;
@@ -196,7 +212,7 @@ export class ClientSession implements EngineSession {
     }
     const error = core.fail(err);
     if (!error) return;
-    this.node.log.report('debug', `error ${error.code} ${command.method}`, `${core.describe()}: ${command.method} error ${error.code} ${error.message}`);
+    this.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), core.describe());
     if (command.method === 'connect') this.auth.refused();
     core.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }

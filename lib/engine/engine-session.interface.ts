@@ -1,4 +1,6 @@
 import type { ControlMessage } from '../broker/broker.interface.js';
+import type { Priority } from '../delivery/priority.js';
+import type { EncodedPush } from '../protocol/encoded-push.js';
 import type { Publication } from '../protocol/frames.js';
 import type { ClientInfo } from './client-info.js';
 
@@ -7,9 +9,9 @@ export interface EngineSession {
   readonly id: string;
   readonly user: string;
   readonly info: ClientInfo;
-  /** A publication for a channel the session is subscribed to, encoded once for all subscribers. */
-  deliverPublication(channel: string, publication: Publication, encoded: Buffer): void;
-  deliverJoinLeave(channel: string, encoded: Buffer): void;
+  /** A publication for a channel the session is subscribed to, encoded once per codec for all subscribers. */
+  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority): void;
+  deliverJoinLeave(channel: string, encoded: EncodedPush): void;
   /** A control message for this connection, run on its command chain after the commands already queued. */
   control(message: ControlMessage): void;
   /** Closes the connection now, whatever is queued: the node's shutdown. */

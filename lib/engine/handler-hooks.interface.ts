@@ -34,6 +34,8 @@ export interface PublishHookResult {
   tags?: Record<string, string>;
   /** Publish without keeping it in history. */
   skipHistory?: boolean;
+  /** Typing, cursors: not kept in history, and dropped first for a slow reader (low priority). */
+  ephemeral?: boolean;
 }
 
 export interface RpcEvent {

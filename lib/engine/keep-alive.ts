@@ -35,7 +35,7 @@ export class KeepAlive {
     const { pingInterval, pongTimeout } = core.node.options.websocket;
     this.pingTimer = setTimeout(() => {
       if (core.state !== 'connected') return;
-      core.queue.push(core.node.codec.ping);
+      core.queue.push(core.codec.ping, 'high');
       this.awaitingPong = true;
       this.pongTimer = setTimeout(() => core.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
       this.pongTimer.unref();

@@ -14,10 +14,8 @@ import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { CHANNEL_ACCESS, type ChannelAccess } from '../permissions/channel-access.interface.js';
 import { Permission } from '../permissions/permission.enum.js';
 import type { PresenceStats } from '../presence/presence-store.interface.js';
-import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
-import { JsonCodec } from '../protocol/json-codec.js';
 import { StreamingError } from '../protocol/protocol-error.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
@@ -33,6 +31,8 @@ export interface NodePublishOptions {
   skipHistory?: boolean;
   /** A publish with a key already used on this channel within `idempotencyWindow` returns the first result and publishes nothing. */
   idempotencyKey?: string;
+  /** Low priority for slow readers, and never in history (typing, cursors). */
+  ephemeral?: boolean;
 }
 
 export interface NodeHistoryQuery {
@@ -55,8 +55,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   readonly logger = new Logger('Streaming');
   /** Lines a client can cause go through here: one line per cause and second under a flood. */
   readonly log = new LogSummarizer(this.logger);
-  readonly codec: Codec = new JsonCodec();
-  readonly scheduler = new FlushScheduler();
+  readonly scheduler: FlushScheduler;
   readonly hub = new Hub<EngineSession>();
   readonly budget: QueueBudget;
   /** Set while the node drains before shutdown; the readiness check reads it. */
@@ -79,11 +78,12 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes);
     this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
+    this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
   }
 
   async onModuleInit(): Promise<void> {
-    const listener = new BrokerListener(this.hub, this.codec, this.logger, this.options.limits.maxJoinLeaveSubscribers);
+    const listener = new BrokerListener(this.hub, this.logger, this.options.limits.maxJoinLeaveSubscribers);
     await this.backend.broker.start(listener);
     this.presenceRefresher.start();
   }
@@ -124,11 +124,11 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async publish(channel: string, publication: Publication, opts: NodePublishOptions = {}): Promise<StreamPosition | undefined> {
     const ns = this.resolver.resolve(channel).options;
     const history =
-      historyEnabled(ns) && !opts.skipHistory
+      historyEnabled(ns) && !opts.skipHistory && !opts.ephemeral
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
     const publish = async (): Promise<StreamPosition | undefined> => {
-      const position = await this.backend.broker.publish(channel, publication, { history });
+      const position = await this.backend.broker.publish(channel, publication, { history, ephemeral: opts.ephemeral });
       const { data, tags, info } = publication;
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
@@ -154,8 +154,10 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   /** The namespace options of a channel whose namespace has the feature on; 108 otherwise. */
   featureOptions(channel: string, feature: 'presence' | 'history'): ResolvedNamespaceOptions {
     const ns = this.resolver.resolve(channel).options;
-    const enabled = feature === 'presence' ? ns.presence : historyEnabled(ns);
-    if (!enabled) throw StreamingError.of(ErrorCode.NotAvailable, `${feature} is off for ${channel}`);
+    if (feature === 'presence' && !ns.presence) throw StreamingError.of(ErrorCode.NotAvailable, `presence is off for ${channel}`);
+    if (feature === 'history' && !historyEnabled(ns)) {
+      throw StreamingError.of(ErrorCode.NotAvailable, `history is off for ${channel} (its namespace needs historySize and historyTtl)`);
+    }
     return ns;
   }
 

@@ -39,7 +39,7 @@ export class ServerSideSubscriptions {
     if (core.isClosed() || core.subs.has(channel)) return;
     const { maxChannelsPerConnection } = core.node.options.limits;
     if (maxChannelsPerConnection > 0 && core.subs.size >= maxChannelsPerConnection) {
-      core.node.log.report('debug', 'server subscribe over channel limit', `${core.describe()}: not subscribed to ${channel} by the server, already in ${maxChannelsPerConnection} channels`);
+      core.node.log.report('debug', 'server subscribe over channel limit', `not subscribed to ${channel} by the server, already in ${maxChannelsPerConnection} channels`, core.describe());
       return;
     }
     const entry = { channel, resolved: core.node.resolver.resolve(channel), opts: { info: req.info, data: req.data } };

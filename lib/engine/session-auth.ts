@@ -54,7 +54,7 @@ export class SessionAuth {
     const seconds = core.node.options.websocket.connectHandlingTimeout;
     const attempt = new ConnectAttempt(seconds, () => {
       const detail = `connect not handled within ${seconds} s (authenticator or @OnConnect still running)`;
-      if (!core.isClosed()) core.node.log.report('warn', 'connect unfinished', `${core.describe()}: ${detail}; answered 100 so the client retries`);
+      if (!core.isClosed()) core.node.log.report('warn', 'connect unfinished', `${detail}; answered 100 so the client retries`, core.describe());
       return StreamingError.of(ErrorCode.Internal);
     });
     return attempt.bound(this.connect(req, attempt));

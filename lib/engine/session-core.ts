@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
-import { OutboundQueue } from '../delivery/outbound-queue.js';
+import { OutboundQueue, queueLimits } from '../delivery/outbound-queue.js';
+import type { Priority } from '../delivery/priority.js';
+import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode, disconnectReasons } from '../protocol/codes.js';
 import type { Push, Reply, WireClientInfo } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
@@ -30,14 +32,16 @@ export class SessionCore {
   constructor(
     readonly node: Node,
     readonly connection: Connection,
+    /** JSON unless the transport negotiated protobuf. */
+    readonly codec: Codec,
     /** The session as the node's hub knows it. */
     readonly session: EngineSession,
   ) {
     this.queue = new OutboundQueue(
       connection,
-      node.codec,
+      codec,
       node.scheduler,
-      node.options.websocket.maxQueueSize,
+      queueLimits(node.options),
       () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
       node.budget,
     );
@@ -75,11 +79,11 @@ export class SessionCore {
   }
 
   reply(reply: Reply): void {
-    this.queue.push(this.node.codec.encodeReply(reply));
+    this.queue.push(this.codec.encodeReply(reply), 'high');
   }
 
-  push(push: Push): void {
-    this.queue.push(this.node.codec.encodePush(push));
+  push(push: Push, priority: Priority = 'normal'): void {
+    this.queue.push(this.codec.encodePush(push), priority);
   }
 
   /** Runs `task` after everything already on the command chain; a failure closes or logs as `fail`. */
@@ -90,7 +94,7 @@ export class SessionCore {
   /** A failure with no command to answer: a disconnect when it calls for one, else a debug line. */
   failUnanswered(err: unknown): void {
     const error = this.fail(err);
-    if (error) this.node.log.report('debug', `error ${error.code}`, `${this.describe()}: error ${error.code} ${error.message} on an id-less command`);
+    if (error) this.node.log.report('debug', `error ${error.code}`, `error ${error.code} ${error.message} on an id-less command`, this.describe());
   }
 
   /**
@@ -111,7 +115,7 @@ export class SessionCore {
     if (this.state === 'closed') return;
     // Only our own failure is worth more than verbose: the rest is the client's doing, or ours on purpose.
     const level = code === DisconnectCode.ServerError ? 'error' : 'verbose';
-    this.node.log.report(level, `disconnect ${code}`, `disconnect ${this.describe()}: ${code} ${reason}${detail ? ` (${detail})` : ''}`);
+    this.node.log.report(level, `disconnect ${code}`, `disconnect: ${code} ${reason}${detail ? ` (${detail})` : ''}`, this.describe());
     this.queue.close();
     this.connection.close(code, reason);
     this.close(code, reason);

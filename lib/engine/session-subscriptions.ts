@@ -82,7 +82,7 @@ export class SessionSubscriptions {
   async serverUnsubscribe(channel: string): Promise<void> {
     if (!this.core.subs.has(channel) || this.core.state !== 'connected') return;
     await this.remove(channel);
-    this.core.push({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } });
+    this.core.push({ channel, unsubscribe: { code: 2000, reason: 'server unsubscribe' } }, 'high');
   }
 
   async subRefresh(req: SubRefreshRequest): Promise<CommandOutcome> {
@@ -139,9 +139,9 @@ export class SessionSubscriptions {
     const { core } = this;
     if (core.isClosed() || core.subs.get(sub.channel) !== sub) return;
     if (sub.expireAt === undefined || Date.now() / 1000 < sub.expireAt + core.node.options.auth.expiredSubCloseDelay) return;
-    core.node.log.report('verbose', 'subscription expired', `${core.describe()}: subscription to ${sub.channel} expired`);
+    core.node.log.report('verbose', 'subscription expired', `subscription to ${sub.channel} expired`, core.describe());
     await this.remove(sub.channel);
-    core.push({ channel: sub.channel, unsubscribe: { code: UnsubscribeCode.Expired, reason: 'subscription expired' } });
+    core.push({ channel: sub.channel, unsubscribe: { code: UnsubscribeCode.Expired, reason: 'subscription expired' } }, 'high');
   }
 
   /** Room in the channel (`maxSubscribers`, `maxSubscribersPerUser`) and on the node (`maxChannels`); 106 when full. */

@@ -94,6 +94,7 @@ export class HandlerRegistry implements HandlerHooks, OnModuleInit {
       if (out.data !== undefined) current = result.data = out.data;
       if (out.tags !== undefined) result.tags = { ...result.tags, ...(out.tags as Record<string, string>) };
       if (out.skipHistory !== undefined) result.skipHistory = out.skipHistory === true;
+      if (out.ephemeral !== undefined) result.ephemeral = out.ephemeral === true;
     }
     return result;
   }
@@ -197,6 +198,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/** The handler's filter logged a fault's stack already (`mapException`): what reaches here is its protocol error. */
 function errorText(err: unknown): string {
+  const { code } = err as { code?: unknown };
+  if (err instanceof Error && typeof code === 'number') return `${code} ${err.message}`;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

@@ -1,12 +1,12 @@
 import { UseFilters } from '@nestjs/common';
 import { HANDLER_BINDINGS_METADATA, type HandlerBinding, STREAMING_HANDLERS_METADATA } from './handler-metadata.js';
-import { WsExceptionFilter } from './ws-exception.js';
+import { HandlerExceptionFilter } from './handler-exception.filter.js';
 
 /** Marks a provider as a protocol handler class; list it in a module's `providers` as usual. */
 export function StreamingHandlers(): ClassDecorator {
   return (target) => {
     Reflect.defineMetadata(STREAMING_HANDLERS_METADATA, true, target);
-    UseFilters(new WsExceptionFilter())(target);
+    UseFilters(new HandlerExceptionFilter())(target);
   };
 }
 
@@ -29,7 +29,7 @@ export const OnConnect = (): MethodDecorator => bind({ event: 'connect' });
 export const OnSubscribe = (pattern = '*'): MethodDecorator => bind({ event: 'subscribe', pattern });
 
 /**
- * Runs before a client publication is accepted; throw to refuse, return `{ data?, tags?, skipHistory? }`.
+ * Runs before a client publication is accepted; throw to refuse, return `{ data?, tags?, skipHistory?, ephemeral? }`.
  * The next matching handler sees the transformed data.
  */
 export const OnPublish = (pattern = '*'): MethodDecorator => bind({ event: 'publish', pattern });

@@ -1,4 +1,4 @@
-import { Catch, Logger, type ExceptionFilter } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { ErrorCode, errorMessages } from '../protocol/codes.js';
 import { StreamingError } from '../protocol/protocol-error.js';
 
@@ -40,23 +40,4 @@ export function fromWsException(err: WsExceptionLike): StreamingError {
   }
   const text = typeof message === 'string' && message !== '' ? message : (errorMessages[chosen as ErrorCode] ?? err.message);
   return new StreamingError(chosen, text, typeof temporary === 'boolean' ? temporary : undefined);
-}
-
-/** For `@Catch`: `instanceof` asks `isWsException`, so the filter catches WsException without importing it. */
-class WsExceptionType {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return isWsException(value);
-  }
-}
-
-/**
- * On every `@StreamingHandlers()` class: answers a `WsException` with its protocol error before
- * Nest's fallback filter would log the client's refusal as a server ERROR. Filters on a method
- * come first; other exceptions pass on untouched.
- */
-@Catch(WsExceptionType)
-export class WsExceptionFilter implements ExceptionFilter {
-  catch(exception: WsExceptionLike): never {
-    throw fromWsException(exception);
-  }
 }

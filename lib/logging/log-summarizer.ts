@@ -8,13 +8,18 @@ interface Window {
   held: number;
   level: LogLevel;
   latest: string;
+  /** The distinct `from` of the held lines (up to MAX_COUNTED): a summary counts them, never names one for all. */
+  from: Set<string>;
 }
+
+const MAX_COUNTED = 10_000;
 
 /**
  * At most one log line per cause per interval: the first line of a quiet cause is written at
  * once, the ones after it are counted and written as one summary when the interval ends. A flood
  * of hostile clients so costs one line a second per cause, not one per attempt.
- * Causes must come from a fixed set (a code, a method), never from client input.
+ * Causes must come from a fixed set (a code, a method), never from client input. `from` (which
+ * client) prefixes the line written at once; a summary says how many clients its lines came from.
  */
 export class LogSummarizer {
   private readonly windows = new Map<string, Window>();
@@ -26,17 +31,18 @@ export class LogSummarizer {
     private readonly now: () => number = Date.now,
   ) {}
 
-  report(level: LogLevel, cause: string, message: string): void {
+  report(level: LogLevel, cause: string, message: string, from?: string): void {
     const now = this.now();
     const window = this.roll(cause, now);
     if (window) {
       window.held++;
       window.level = level;
       window.latest = message;
+      if (from !== undefined && window.from.size < MAX_COUNTED) window.from.add(from);
       return;
     }
-    this.write(level, message);
-    this.windows.set(cause, { start: now, held: 0, level, latest: message });
+    this.write(level, from === undefined ? message : `${from}: ${message}`);
+    this.windows.set(cause, { start: now, held: 0, level, latest: message, from: new Set() });
     this.timer ??= setInterval(() => this.flush(), this.intervalMs).unref();
   }
 
@@ -61,9 +67,11 @@ export class LogSummarizer {
       return undefined;
     }
     const seconds = Math.max(1, Math.round((now - window.start) / 1000));
-    this.write(window.level, `${window.latest} (${window.held} more like this in the last ${seconds} s)`);
+    const clients = window.from.size;
+    const fromWhom = clients === 0 ? '' : ` from ${clients >= MAX_COUNTED ? `${MAX_COUNTED}+` : clients} client${clients === 1 ? '' : 's'}`;
+    this.write(window.level, `${window.latest} (${window.held} more like this${fromWhom} in the last ${seconds} s)`);
     // The summary is this interval's line: what comes next is counted until the following one.
-    const next = { start: now, held: 0, level: window.level, latest: window.latest };
+    const next = { start: now, held: 0, level: window.level, latest: window.latest, from: new Set<string>() };
     this.windows.set(cause, next);
     return next;
   }

@@ -16,6 +16,8 @@ export interface PublishOptions {
    * returns the first publication's position and publishes nothing. Remembered by this node.
    */
   idempotencyKey?: string;
+  /** Typing, cursors: not kept in history, and dropped first for a slow reader (low priority). */
+  ephemeral?: boolean;
 }
 
 export interface SubscribeOptions extends Omit<ServerSubscribeRequest, 'channel'> {
@@ -55,6 +57,8 @@ export interface NodeStats {
   numSubscriptions: number;
   /** Bytes written to this node's connections and not yet taken by the OS (`limits.maxQueuedBytes` bounds it). */
   queuedBytes: number;
+  /** Low-priority (ephemeral) messages dropped for slow readers since the node started. */
+  droppedMessages: number;
   uptimeSeconds: number;
 }
 
@@ -70,7 +74,11 @@ export class StreamingManager {
   async publish(channel: string, data: unknown, options: PublishOptions = {}): Promise<StreamPosition | undefined> {
     const publication: Publication = { data };
     if (options.tags) publication.tags = options.tags;
-    return this.node.publish(channel, publication, { skipHistory: options.skipHistory, idempotencyKey: options.idempotencyKey });
+    return this.node.publish(channel, publication, {
+      skipHistory: options.skipHistory,
+      idempotencyKey: options.idempotencyKey,
+      ephemeral: options.ephemeral,
+    });
   }
 
   /** Publishes the same data to several channels; positions in the same order. */
@@ -156,6 +164,7 @@ export class StreamingManager {
       numChannels: hub.numChannels,
       numSubscriptions: hub.numSubscriptions,
       queuedBytes: this.node.budget.queuedBytes(),
+      droppedMessages: this.node.budget.droppedMessages(),
       uptimeSeconds: Math.floor((Date.now() - this.node.startedAt) / 1000),
     };
   }

@@ -16,3 +16,10 @@ export function checkString(field: string, value: unknown): void {
     throw new StreamingOptionsError(field, 'must be a non-empty string');
   }
 }
+
+/** A misspelt key would otherwise be ignored and leave its feature at the default (e.g. `audiance`: no audience check). */
+export function checkKnownKeys(field: string, value: Record<string, unknown>, known: readonly string[], what: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new StreamingOptionsError(field ? `${field}.${key}` : key, `is not ${what}`);
+  }
+}

@@ -14,14 +14,15 @@ import { allowAllChannelAccess, type ChannelAccess } from '../permissions/channe
 import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
 import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
+import { resolveDelivery, type ResolvedDeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
 import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
-import { checkNumber, checkString, isRecord } from './option-checks.js';
+import { checkKnownKeys, checkNumber, checkString, isRecord } from './option-checks.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
-import type { AuthOptions, LimitsOptions, StreamingModuleOptions } from './streaming-options.interface.js';
+import type { AuthOptions, JwtOptions, LimitsOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
 
 export type ResolvedAuthOptions = AuthOptions & Required<Pick<AuthOptions, 'expiredCloseDelay' | 'expiredSubCloseDelay'>>;
 
@@ -33,6 +34,7 @@ export interface ResolvedStreamingOptions {
   permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
+  delivery: ResolvedDeliveryOptions;
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
@@ -45,6 +47,24 @@ export interface ResolvedStreamingOptions {
 }
 
 const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** Every key of `T`: a record, so that an option added to the interface and not here fails to compile. */
+const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);
+
+const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
+  backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
+  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
+  api: true, webhooks: true, delivery: true,
+});
+const AUTH_KEYS = keysOf<AuthOptions>({ jwt: true, anonymous: true, authenticator: true, expiredCloseDelay: true, expiredSubCloseDelay: true });
+const JWT_KEYS = keysOf<JwtOptions>({
+  secret: true, publicKey: true, privateKey: true, jwksUrl: true, jwksCacheMaxAge: true, jwksCooldown: true,
+  algorithms: true, audience: true, issuer: true,
+});
+const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
+  path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
+  connectTimeout: true, connectHandlingTimeout: true, closeTimeout: true,
+});
 
 function checkNamespace(field: string, ns: unknown): void {
   if (!isRecord(ns)) throw new StreamingOptionsError(field, 'must be an object');
@@ -65,6 +85,11 @@ function checkNamespace(field: string, ns: unknown): void {
     if (typeof value === 'number') checkNumber(`${field}.${key}`, value, 0);
   }
   const { historySize, historyTtl, forceRecovery } = withDefaults(ns as NamespaceOptions);
+  // Centrifugo needs both too: a size without a ttl would start with history silently off. (A ttl
+  // without a size is how `{ preset: 'chat', historySize: 0 }` turns a preset's history off.)
+  if (historySize > 0 && historyTtl === 0) {
+    throw new StreamingOptionsError(`${field}.historyTtl`, 'is needed with historySize: history is off without it (historySize: 0 turns it off)');
+  }
   if (forceRecovery && !(historySize > 0 && historyTtl > 0)) {
     throw new StreamingOptionsError(`${field}.forceRecovery`, 'needs historySize and historyTtl above 0');
   }
@@ -73,6 +98,7 @@ function checkNamespace(field: string, ns: unknown): void {
 /** Keys are imported here so that a bad one fails at start-up, and `algorithms` must fit the keys. */
 function checkJwt(jwt: unknown): void {
   if (!isRecord(jwt)) throw new StreamingOptionsError('auth.jwt', 'must be an object');
+  checkKnownKeys('auth.jwt', jwt, JWT_KEYS, 'an auth.jwt option');
   const { secret, publicKey, privateKey, jwksUrl, algorithms, audience, issuer, jwksCacheMaxAge, jwksCooldown } = jwt;
   checkString('auth.jwt.secret', secret);
   checkString('auth.jwt.audience', audience);
@@ -110,7 +136,12 @@ function checkJwt(jwt: unknown): void {
     if (jwksUrl === undefined) throw new StreamingOptionsError(`auth.jwt.${field}`, 'needs jwksUrl');
     checkNumber(`auth.jwt.${field}`, value, 0);
   }
-  if (available.length === 0) throw new StreamingOptionsError('auth.jwt', 'needs a secret, a publicKey, a privateKey or a jwksUrl');
+  if (available.length === 0) {
+    // `secret: process.env.X!` with X unset is the usual way here: say so rather than only what is missing.
+    const given = Object.keys(jwt).filter((key) => ['secret', 'publicKey', 'privateKey', 'jwksUrl'].includes(key));
+    const why = given.length > 0 ? ` (${given.map((key) => `${key} is ${JSON.stringify(jwt[key]) ?? 'undefined'}`).join(', ')})` : '';
+    throw new StreamingOptionsError('auth.jwt', `needs a secret, a publicKey, a privateKey or a jwksUrl${why}`);
+  }
   if (algorithms !== undefined) {
     if (!Array.isArray(algorithms) || algorithms.length === 0) {
       throw new StreamingOptionsError('auth.jwt.algorithms', 'must be a non-empty array');
@@ -150,6 +181,7 @@ function checkPrivateKey(privateKey: unknown, publicKey: KeyObject | undefined):
 function resolveAuth(value: AuthOptions | undefined): ResolvedAuthOptions {
   const auth = value ?? {};
   if (!isRecord(auth as unknown)) throw new StreamingOptionsError('auth', 'must be an object');
+  checkKnownKeys('auth', auth as Record<string, unknown>, AUTH_KEYS, 'an auth option');
   if (auth.jwt !== undefined) checkJwt(auth.jwt);
   if (auth.anonymous !== undefined && typeof auth.anonymous !== 'boolean') {
     throw new StreamingOptionsError('auth.anonymous', 'must be a boolean');
@@ -227,7 +259,10 @@ function resolveTrustProxy(value: unknown): ProxyTrust {
 /** Validates module options and fills in defaults. */
 export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedStreamingOptions {
   if (!isRecord(options as unknown)) throw new StreamingOptionsError('options', 'must be an object');
+  checkKnownKeys('', options as Record<string, unknown>, TOP_LEVEL_KEYS, 'a StreamingModule option');
   const backend = options.backend ?? { type: 'memory' };
+  if (!isRecord(backend as unknown)) throw new StreamingOptionsError('backend', 'must be an object');
+  checkKnownKeys('backend', backend as unknown as Record<string, unknown>, ['type'], 'a backend option');
   const backendType: unknown = (backend as { type?: unknown } | undefined)?.type;
   if (backendType !== 'memory') {
     throw new StreamingOptionsError('backend.type', `must be 'memory', got ${JSON.stringify(backendType)}`);
@@ -240,6 +275,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   }
   const permissions = checkPermissionsOptions(options.permissions);
   const ws = options.websocket ?? {};
+  if (!isRecord(ws as unknown)) throw new StreamingOptionsError('websocket', 'must be an object');
+  checkKnownKeys('websocket', ws as Record<string, unknown>, WEBSOCKET_KEYS, 'a websocket option');
   const websocket = {
     path: ws.path ?? '/connection/websocket',
     maxMessageSize: ws.maxMessageSize ?? 65536,
@@ -261,6 +298,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('websocket.connectHandlingTimeout', websocket.connectHandlingTimeout, 0.01);
   checkNumber('websocket.closeTimeout', websocket.closeTimeout, 0);
   const limits = resolveLimits(options.limits, websocket.maxMessageSize);
+  const delivery = resolveDelivery(options.delivery, websocket.maxQueueSize);
   const maxChannelLength = options.maxChannelLength ?? 255;
   checkNumber('maxChannelLength', maxChannelLength, 1);
   const idempotencyWindow = options.idempotencyWindow ?? 300;
@@ -279,6 +317,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     permissions,
     websocket,
     limits,
+    delivery,
     maxChannelLength,
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,

@@ -5,6 +5,7 @@ import type { StreamingEventName } from '../events/streaming-events.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
 import type { ChannelAccess } from '../permissions/channel-access.interface.js';
 import type { TrustProxy } from '../transport/client-address.js';
+import type { DeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions } from './namespace-options.js';
 
 export interface MemoryBackendOptions {
@@ -159,6 +160,8 @@ export interface StreamingModuleOptions {
   websocket?: WebSocketOptions;
   /** Per-node limits on connections, subscriptions and command rates. */
   limits?: LimitsOptions;
+  /** How messages are batched into frames, prioritised under backpressure and compressed. */
+  delivery?: DeliveryOptions;
   /** Longest channel name accepted. Default 255. */
   maxChannelLength?: number;
   /**

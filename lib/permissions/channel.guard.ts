@@ -1,11 +1,12 @@
-import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ClientInfo } from '../engine/client-info.js';
 import type { HandlerExtra } from '../handlers/handler-args.js';
-import { LogSummarizer } from '../logging/log-summarizer.js';
 import { PUBLIC_HANDLER, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './permission.decorators.js';
 import { describePermissions, Permission } from './permission.enum.js';
 import { PermissionChecker } from './permission-checker.js';
+import { ErrorCode } from '../protocol/codes.js';
+import { StreamingError } from '../protocol/protocol-error.js';
 
 /**
  * Guards decorated streaming handlers (`@UseGuards(ChannelGuard)` on a method or a
@@ -15,9 +16,6 @@ import { PermissionChecker } from './permission-checker.js';
  */
 @Injectable()
 export class ChannelGuard implements CanActivate {
-  /** Refusals are the clients' doing: one line per second under a flood. */
-  private readonly log = new LogSummarizer(new Logger('Streaming'));
-
   constructor(
     private readonly reflector: Reflector,
     private readonly permissions: PermissionChecker,
@@ -47,8 +45,8 @@ export class ChannelGuard implements CanActivate {
     return this.refuse(client, `lacks ${describePermissions(permission)} in ${channel}`);
   }
 
-  private refuse(client: ClientInfo, why: string): false {
-    this.log.report('debug', 'channel guard refusal', `client ${client.id} (user "${client.user}") refused by ChannelGuard: ${why}`);
-    return false;
+  /** Thrown rather than `false`, so that the one log line of the refusal (the engine's) carries the reason. */
+  private refuse(client: ClientInfo, why: string): never {
+    throw new StreamingError(ErrorCode.PermissionDenied, 'Forbidden resource').withLogDetail(`refused by ChannelGuard: ${why}`);
   }
 }

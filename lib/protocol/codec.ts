@@ -6,10 +6,12 @@ import type { Command, Push, Reply } from './frames.js';
  */
 export interface Codec {
   readonly name: 'json' | 'protobuf';
+  /** Frames go out as binary WebSocket messages (else as text). */
+  readonly binary: boolean;
   /** Decodes every command in one transport frame; throws DisconnectError on malformed input. */
   decode(frame: Buffer): Command[];
   encodeReply(reply: Reply): Buffer;
-  /** Encoded once per publication and shared by every subscriber's queue. */
+  /** Encoded once per publication and codec, and shared by every subscriber's queue of that codec. */
   encodePush(push: Push): Buffer;
   /** The empty message: the server's ping. */
   readonly ping: Buffer;

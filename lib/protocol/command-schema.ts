@@ -91,7 +91,8 @@ export function validateRequest(method: Method, body: unknown): Record<string, u
   const out: Record<string, unknown> = {};
   for (const [field, type] of Object.entries(schema.fields)) {
     const value = body[field];
-    if (value === undefined || value === null) continue;
+    // JSON null is data like any other (Centrifugo publishes it); elsewhere it means "not given".
+    if (value === undefined || (value === null && !(type === 'any' && schema.required.includes(field)))) continue;
     const err = fieldError(type, value);
     if (err) return `${method}.${field} ${err}`;
     out[field] = value;

@@ -88,10 +88,15 @@ export interface RequestByMethod {
 }
 export type Method = keyof RequestByMethod;
 
-/** A decoded command: a pong is `{ id: 0, method: 'pong' }`. */
-export type Command =
+/**
+ * A decoded command: a pong is `{ id: 0, method: 'pong' }`. `badData` says why a well-formed
+ * command carries a payload the server cannot take (non-JSON bytes from a protobuf client): it is
+ * answered 107 and never handled.
+ */
+export type Command = (
   | { [M in Method]: { id: number; method: M; request: RequestByMethod[M] } }[Method]
-  | { id: 0; method: 'pong'; request: Record<string, never> };
+  | { id: 0; method: 'pong'; request: Record<string, never> }
+) & { badData?: string };
 
 export interface ErrorBody {
   code: number;

@@ -27,6 +27,7 @@ function badRequest(detail: string): DisconnectError {
 /** Centrifugo's JSON protocol: newline-delimited JSON objects, `data` carried as raw JSON. */
 export class JsonCodec implements Codec {
   readonly name = 'json' as const;
+  readonly binary = false;
   readonly ping = Buffer.from('{}');
 
   decode(frame: Buffer): Command[] {

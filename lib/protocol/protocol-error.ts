@@ -21,6 +21,13 @@ export class StreamingError extends IntrinsicException {
   static of(code: ErrorCode, detail?: string): StreamingError {
     return new StreamingError(code, detail ? `${errorMessages[code]}: ${detail}` : errorMessages[code]);
   }
+
+  /** Why, for the server log only (a guard's reason): the client gets `message`. */
+  logDetail?: string;
+  withLogDetail(detail: string): this {
+    this.logDetail = detail;
+    return this;
+  }
 }
 
 /** A reason to close the connection with a protocol disconnect code. */

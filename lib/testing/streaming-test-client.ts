@@ -1,6 +1,7 @@
-import { Centrifuge, type PublicationContext, type Subscription, type SubscriptionOptions } from 'centrifuge';
+import type { Centrifuge, PublicationContext, Subscription, SubscriptionOptions } from 'centrifuge';
 import WebSocket from 'ws';
 import { StreamingTestError } from './streaming-test-error.js';
+import { testingPeers } from './testing-peers.js';
 
 /** How a test client connects. */
 export interface TestClientOptions {
@@ -10,7 +11,7 @@ export interface TestClientOptions {
   data?: unknown;
   /** Headers of the WebSocket upgrade request (cookies, `X-Forwarded-For`, a user agent). */
   headers?: Record<string, string>;
-  /** Milliseconds every wait of this client gives up after. Default 5000. */
+  /** Milliseconds every wait of this client gives up after. Default 2000: below test runners' own 5000, so a miss reports what was awaited. */
   timeout?: number;
 }
 
@@ -34,11 +35,13 @@ export class StreamingTestClient {
   private readonly timeout: number;
   private readonly publications: TestPublication[] = [];
   private readonly waiters: Waiter[] = [];
+  /** How the server closed the connection, once it did: what later calls fail with. */
+  private closedBy?: StreamingTestError;
 
-  private constructor(url: string, options: TestClientOptions) {
-    this.timeout = options.timeout ?? 5000;
+  private constructor(SdkClient: typeof Centrifuge, url: string, options: TestClientOptions) {
+    this.timeout = options.timeout ?? 2000;
     const { headers } = options;
-    this.sdk = new Centrifuge(url, {
+    this.sdk = new SdkClient(url, {
       websocket: headers ? withHeaders(headers) : WebSocket,
       token: options.token,
       data: options.data,
@@ -46,14 +49,18 @@ export class StreamingTestClient {
       minReconnectDelay: 50,
       maxReconnectDelay: 200,
     });
-    this.sdk.on('connected', (ctx) => (this.clientId = ctx.client));
+    this.sdk.on('connected', (ctx) => {
+      this.clientId = ctx.client;
+      this.closedBy = undefined;
+    });
+    this.sdk.on('disconnected', (ctx) => (this.closedBy = StreamingTestError.from(ctx)));
     // Server-side subscriptions (token `channels`/`subs`) deliver on the client itself.
     this.sdk.on('publication', (ctx) => this.arrived(ctx as TestPublication));
   }
 
   /** Connects to `url`; rejects with the code when the server refuses (an error reply or a disconnect). */
   static async connect(url: string, options: TestClientOptions = {}): Promise<StreamingTestClient> {
-    const client = new StreamingTestClient(url, options);
+    const client = new StreamingTestClient((await testingPeers()).Centrifuge, url, options);
     const connected = client.wait<unknown>('connected', (resolve, reject) => {
       const onDisconnected = (ctx: unknown) => reject(StreamingTestError.from(ctx));
       client.sdk.on('connected', resolve).on('disconnected', onDisconnected);
@@ -76,6 +83,9 @@ export class StreamingTestClient {
 
   /** Subscribes; resolves once subscribed, rejects with the code of a refusal. */
   async subscribe(channel: string, options: Partial<SubscriptionOptions> = {}): Promise<Subscription> {
+    if (this.sdk.getSubscription(channel)) {
+      throw new Error(`StreamingTestClient: already subscribed to ${channel} (unsubscribe first, or use the Subscription subscribe returned)`);
+    }
     const sub = this.sdk.newSubscription(channel, options);
     sub.on('publication', (ctx) => this.arrived(ctx));
     const subscribed = this.wait<unknown>(`subscribed to ${channel}`, (resolve, reject) => {
@@ -174,7 +184,9 @@ export class StreamingTestClient {
     try {
       return await promise;
     } catch (err) {
-      throw StreamingTestError.from(err);
+      const error = StreamingTestError.from(err);
+      // The SDK's own codes (below 100) say only "connection closed": the server's disconnect code says why.
+      throw error.code < 100 && this.closedBy ? this.closedBy : error;
     }
   }
 

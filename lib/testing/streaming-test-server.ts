@@ -1,10 +1,11 @@
-import type { INestApplication, LoggerService, LogLevel, ModuleMetadata, Type } from '@nestjs/common';
-import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel, type ModuleMetadata, type Type } from '@nestjs/common';
+import type { TestingModuleBuilder } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import { StreamingTokens, type ConnectionTokenOptions } from '../auth/streaming-tokens.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { StreamingTestClient, type TestClientOptions } from './streaming-test-client.js';
+import { testingPeers } from './testing-peers.js';
 
 export interface TestServerOptions {
   /** Nest's logger for the app: `false` silences it. Default: errors and warnings only. */
@@ -34,9 +35,9 @@ export class StreamingTestServer {
    * `Test.createTestingModule(...)` builder with its overrides) and listens on a free port.
    */
   static async start(module: ModuleMetadata | TestingModuleBuilder, options: TestServerOptions = {}): Promise<StreamingTestServer> {
-    const builder = isBuilder(module) ? module : Test.createTestingModule(module);
+    const builder = isBuilder(module) ? module : (await testingPeers()).Test.createTestingModule(module);
     const moduleRef = await builder.compile();
-    return StreamingTestServer.listen(moduleRef.createNestApplication({ logger: options.logger ?? ['error', 'warn'] }));
+    return StreamingTestServer.listen(moduleRef.createNestApplication({ logger: appLogger(options.logger ?? ['error', 'warn']) }));
   }
 
   /** Listens with an app you created (your own bootstrap: static assets, adapters, global pipes) on a free port. */
@@ -81,6 +82,14 @@ export class StreamingTestServer {
     this.clients.clear();
     await this.app.close();
   }
+}
+
+/**
+ * Nest applies a list of levels to the logger in place, and after an app with `logger: false`
+ * there is none: the list would be ignored. A logger of its own always applies.
+ */
+function appLogger(logger: LoggerService | LogLevel[] | false): LoggerService | false {
+  return Array.isArray(logger) ? new ConsoleLogger({ logLevels: logger }) : logger;
 }
 
 function findStreamingOptions(app: INestApplication): ResolvedStreamingOptions {

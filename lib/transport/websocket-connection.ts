@@ -15,10 +15,12 @@ export class WebSocketConnection implements Connection {
     readonly headers: IncomingHttpHeaders,
     /** How long the close frame (and the client's answer) may take; `ws` alone would wait 30 s. */
     private readonly closeTimeoutMs: number,
+    /** Binary frames for protobuf, text for JSON. */
+    private readonly binary = false,
   ) {}
 
   send(frame: Buffer): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: false });
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame, { binary: this.binary });
   }
 
   close(code: number, reason: string): void {

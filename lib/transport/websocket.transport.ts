@@ -8,8 +8,11 @@ import { ClientSession } from '../engine/client-session.js';
 import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
+import { codecForUpgrade } from '../protocol/codecs.js';
+import { PROTOBUF_SUBPROTOCOL } from '../protocol/protobuf-codec.js';
 import { clientAddress } from './client-address.js';
 import { closeAll } from './close-all.js';
+import { perMessageDeflate } from './per-message-deflate.js';
 import { routeUpgradePath } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
@@ -45,7 +48,9 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.websocket.maxMessageSize,
-      perMessageDeflate: false,
+      perMessageDeflate: perMessageDeflate(this.options.delivery.compression),
+      // Only the protobuf subprotocol is agreed to; anything else speaks JSON without one.
+      handleProtocols: (offered) => (offered.has(PROTOBUF_SUBPROTOCOL) ? PROTOBUF_SUBPROTOCOL : false),
     });
     const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.options.limits;
     if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);
@@ -91,7 +96,9 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, ip: string): void {
-    const session = new ClientSession(this.node, new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000));
+    const codec = codecForUpgrade(ws.protocol, req.url);
+    const connection = new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000, codec.binary);
+    const session = new ClientSession(this.node, connection, codec);
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {

@@ -27,11 +27,12 @@ function connection(): Connection & { frames: string[]; buffered: number } {
 describe('OutboundQueue limits and close', () => {
   const codec = new JsonCodec();
   const scheduler = new FlushScheduler();
+  const limits = (maxQueueSize: number) => ({ maxQueueSize, lowPriorityQueueSize: maxQueueSize, maxBatchBytes: 0, maxBatchMessages: 0 });
 
   it('calls onSlow when the socket holds more than maxQueueSize after a write', async () => {
     const conn = connection();
     let slow = 0;
-    const queue = new OutboundQueue(conn, codec, scheduler, 100, () => slow++, new QueueBudget(0));
+    const queue = new OutboundQueue(conn, codec, scheduler, limits(100), () => slow++, new QueueBudget(0));
     queue.push(Buffer.from('{"a":1}'));
     await nextTurn();
     expect(slow).toBe(0);
@@ -44,7 +45,7 @@ describe('OutboundQueue limits and close', () => {
   it('reports what the socket holds to the node budget, and leaves it on close', async () => {
     const conn = connection();
     const budget = new QueueBudget(1 << 20);
-    const queue = new OutboundQueue(conn, codec, scheduler, 1 << 20, () => undefined, budget);
+    const queue = new OutboundQueue(conn, codec, scheduler, limits(1 << 20), () => undefined, budget);
     conn.buffered = 500;
     queue.push(Buffer.from('{}'));
     await nextTurn();
@@ -55,7 +56,7 @@ describe('OutboundQueue limits and close', () => {
 
   it('close writes what is pending, then drops whatever is pushed later', async () => {
     const conn = connection();
-    const queue = new OutboundQueue(conn, codec, scheduler, 1 << 20, () => undefined, new QueueBudget(0));
+    const queue = new OutboundQueue(conn, codec, scheduler, limits(1 << 20), () => undefined, new QueueBudget(0));
     queue.push(Buffer.from('{"last":true}'));
     queue.close();
     queue.push(Buffer.from('{"after":true}'));

@@ -66,5 +66,19 @@ describe('LogSummarizer on a moved clock', () => {
     expect(logger.lines).toHaveLength(4);
     expect(logger.lines[3]).toBe('warn: node full again');
   });
-});
 
+  it('prefixes the first line with its client, and counts the clients of a summary instead of naming one', () => {
+    const logger = recorder();
+    const log = make(logger);
+    log.report('debug', 'error 103 subscribe', 'subscribe error 103 permission denied in "admin:a"', 'client 1 user "alice"');
+    log.report('debug', 'error 103 subscribe', 'subscribe error 103 permission denied in "admin:b"', 'client 1 user "alice"');
+    log.report('debug', 'error 103 subscribe', 'subscribe error 103 permission denied in "admin:c"', 'client 1 user "alice"');
+    log.report('debug', 'error 103 subscribe', 'subscribe error 103 permission denied in "admin:a"', 'client 2 user ""');
+    clock += 1000;
+    log.flush();
+    expect(logger.lines).toEqual([
+      'debug: client 1 user "alice": subscribe error 103 permission denied in "admin:a"',
+      'debug: subscribe error 103 permission denied in "admin:a" (3 more like this from 2 clients in the last 1 s)',
+    ]);
+  });
+});

@@ -1,9 +1,21 @@
 import { Centrifuge, type Options, type Subscription, type SubscriptionOptions } from 'centrifuge';
+import { Centrifuge as ProtobufCentrifuge, type Subscription as ProtobufSubscription } from 'centrifuge/build/protobuf';
 import WebSocket from 'ws';
 
 /** The unmodified official SDK, with `ws` as its WebSocket and quick reconnects for tests. */
 export function sdkClient(url: string, options: Partial<Options> = {}): Centrifuge {
   return new Centrifuge(url, {
+    websocket: WebSocket,
+    minReconnectDelay: 50,
+    maxReconnectDelay: 200,
+    timeout: 3000,
+    ...options,
+  });
+}
+
+/** The SDK's protobuf build (`centrifuge-protobuf` subprotocol), with the same test settings. */
+export function protobufSdkClient(url: string, options: Partial<Options> = {}): ProtobufCentrifuge {
+  return new ProtobufCentrifuge(url, {
     websocket: WebSocket,
     minReconnectDelay: 50,
     maxReconnectDelay: 200,
@@ -49,7 +61,7 @@ export function connectOutcome(client: Centrifuge): Promise<'connected' | number
 }
 
 /** Connects the client and resolves once it is connected. */
-export async function connectedClient(client: Centrifuge): Promise<Centrifuge> {
+export async function connectedClient<C extends Centrifuge | ProtobufCentrifuge>(client: C): Promise<C> {
   const ready = once(client, 'connected');
   client.connect();
   await ready;
@@ -57,7 +69,9 @@ export async function connectedClient(client: Centrifuge): Promise<Centrifuge> {
 }
 
 /** A new subscription, resolved once subscribed. */
-export async function subscribed(client: Centrifuge, channel: string, options: Partial<SubscriptionOptions> = {}): Promise<Subscription> {
+export async function subscribed(client: Centrifuge, channel: string, options?: Partial<SubscriptionOptions>): Promise<Subscription>;
+export async function subscribed(client: ProtobufCentrifuge, channel: string): Promise<ProtobufSubscription>;
+export async function subscribed(client: Centrifuge | ProtobufCentrifuge, channel: string, options: Partial<SubscriptionOptions> = {}) {
   const sub = client.newSubscription(channel, options);
   const ready = once(sub, 'subscribed');
   sub.subscribe();

@@ -32,6 +32,15 @@ export class RawClient {
     return new RawClient(ws);
   }
 
+  /** Connected (anonymously) and subscribed with `subscribe`. */
+  static async subscriber(url: string, subscribe: { channel: string } & Record<string, unknown>): Promise<RawClient> {
+    const raw = await RawClient.open(url);
+    raw.command({ id: 1, connect: {} });
+    raw.command({ id: 2, subscribe });
+    await raw.reply(2);
+    return raw;
+  }
+
   send(frame: string | Buffer): void {
     this.ws.send(frame);
   }

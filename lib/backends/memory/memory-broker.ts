@@ -20,7 +20,7 @@ export class MemoryBroker implements Broker {
 
   async publish(channel: string, publication: Publication, options: BrokerPublishOptions): Promise<StreamPosition | undefined> {
     if (!options.history) {
-      this.events?.onPublication(channel, publication);
+      this.events?.onPublication(channel, publication, undefined, options.ephemeral);
       return undefined;
     }
     const page = this.history.appendSync(channel, publication, options.history);

@@ -17,6 +17,7 @@ import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-opt
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
 import { checkNumber, checkString, isRecord } from './option-checks.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
+import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import type { AuthOptions, LimitsOptions, StreamingModuleOptions } from './streaming-options.interface.js';
@@ -31,6 +32,7 @@ export interface ResolvedStreamingOptions {
   permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
+  transports: ResolvedTransportsOptions;
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
@@ -261,6 +263,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('maxChannelLength', maxChannelLength, 1);
   const idempotencyWindow = options.idempotencyWindow ?? 300;
   checkNumber('idempotencyWindow', idempotencyWindow, 0);
+  const api = resolveApiOptions(options.api, websocket.path);
+  const transports = resolveTransportsOptions(options.transports, { 'websocket.path': websocket.path, 'api.path': api?.path });
   return {
     backend,
     auth,
@@ -273,7 +277,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
     idempotencyWindow,
-    api: resolveApiOptions(options.api, websocket.path),
+    transports,
+    api,
     webhooks: resolveWebhooksOptions(options.webhooks),
   };
 }

@@ -1,0 +1,92 @@
+import type { StreamingModuleOptions } from '../lib/index.js';
+import { startApp, type TestApp } from './support/app.js';
+import { eventSource, ndjson } from './support/message-stream.js';
+import { upgradeOutcome } from './support/upgrade-outcome.js';
+import { TEST_SECRET } from './support/tokens.js';
+
+const base: StreamingModuleOptions = {
+  auth: { jwt: { secret: TEST_SECRET }, anonymous: true },
+  transports: { uniSse: true, uniHttpStream: true, httpStream: true },
+};
+
+/** The limits every transport shares, and bad requests to the emulation endpoint. */
+describe('fallback transports: limits and bad input', () => {
+  let server: TestApp | undefined;
+  const cleanup: Array<() => void> = [];
+
+  afterEach(async () => {
+    for (const close of cleanup.splice(0)) close();
+    await server?.close();
+    server = undefined;
+  });
+
+  it('counts streams and WebSockets together against limits.maxConnections (503)', async () => {
+    server = await startApp({ ...base, limits: { maxConnections: 1 } });
+    const { queue, source } = eventSource(`${server.httpUrl}/connection/uni_sse`);
+    cleanup.push(() => source.close());
+    expect((await queue.next()).connect).toBeDefined();
+    expect(await upgradeOutcome(server.wsUrl)).toBe(503);
+    const second = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: '{}' });
+    expect(second.status).toBe(503);
+    await second.body?.cancel();
+    // The slot comes back when the stream ends.
+    source.close();
+    const deadline = Date.now() + 5000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      const response = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: '{}' });
+      status = response.status;
+      await response.body?.cancel();
+    }
+    expect(status).toBe(200);
+  });
+
+  it('refuses streams over the per-address attempt rate with 429', async () => {
+    server = await startApp({ ...base, limits: { connectionAttemptsPerSecond: 1, connectionAttemptBurst: 1 } });
+    const first = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: '{}' });
+    expect(first.status).toBe(200);
+    cleanup.push(() => void first.body?.cancel());
+    const second = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: '{}' });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('1');
+  });
+
+  it('closes an emulation stream that opens with another command than connect with 3501', async () => {
+    server = await startApp(base);
+    const response = await fetch(`${server.httpUrl}/connection/http_stream`, { method: 'POST', body: '{"id":1,"ping":{}}' });
+    const queue = ndjson(response);
+    let message = await queue.next();
+    while (!message.push) message = await queue.next();
+    expect(message).toEqual({ push: { disconnect: { code: 3501, reason: 'bad request', reconnect: false } } });
+    await queue.closed();
+  });
+
+  it.each([
+    ['GET', undefined, 405],
+    ['POST', 'not json', 400],
+    ['POST', JSON.stringify({ session: 1, data: '{}' }), 400],
+    ['POST', JSON.stringify({ session: 'nobody', node: 'n', data: '{"id":1,"ping":{}}' }), 404],
+  ])('answers %s %s at the emulation endpoint with HTTP %i', async (method, body, status) => {
+    server = await startApp(base);
+    const response = await fetch(`${server.httpUrl}/emulation`, { method, body });
+    expect(response.status).toBe(status);
+  });
+
+  it('leaves other paths to the app (404 from Nest, not from us)', async () => {
+    server = await startApp(base);
+    const response = await fetch(`${server.httpUrl}/connection/uni_sse_not`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ statusCode: 404 });
+  });
+
+  it('closes open streams with 3001 at shutdown', async () => {
+    server = await startApp(base);
+    const response = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: '{}' });
+    const queue = ndjson(response);
+    expect((await queue.next()).connect).toBeDefined();
+    const closing = server.close();
+    server = undefined;
+    expect(await queue.next()).toEqual({ disconnect: { code: 3001, reason: 'shutdown', reconnect: true } });
+    await closing;
+  });
+});

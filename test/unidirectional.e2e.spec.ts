@@ -103,10 +103,14 @@ describe('unidirectional transports', () => {
     await queue.closed();
   });
 
-  it('a refused connect becomes a disconnect the client can read (invalid token: 3500)', async () => {
-    const response = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: JSON.stringify({ token: 'not-a-jwt' }) });
+  it.each([
+    ['an invalid token', async () => 'not-a-jwt', { code: 3500, reconnect: false }],
+    // Error 109 as a reply would be lost on a unidirectional client: Centrifugo's mapping makes it 3005.
+    ['an expired token', () => connectionToken('gina', {}, -10), { code: 3005, reconnect: true }],
+  ])('a connect refused for %s becomes a disconnect the client can read', async (_name, token, disconnect) => {
+    const response = await fetch(`${server.httpUrl}/connection/uni_http_stream`, { method: 'POST', body: JSON.stringify({ token: await token() }) });
     const queue = ndjson(response);
-    expect(await queue.next()).toMatchObject({ disconnect: { code: 3500, reconnect: false } });
+    expect(await queue.next()).toMatchObject({ disconnect });
     await queue.closed();
   });
 

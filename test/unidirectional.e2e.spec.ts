@@ -141,6 +141,6 @@ describe('unidirectional transports', () => {
   ])('answers %s with an HTTP error before any stream', async (_name, method, path, body, status) => {
     const response = await fetch(`${server.httpUrl}${path}`, { method, body });
     expect(response.status).toBe(status);
-    expect((await response.json()).error).toEqual(expect.any(String));
+    expect(((await response.json()) as { error: unknown }).error).toEqual(expect.any(String));
   });
 });

@@ -1,3 +1,4 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { eventSource, ndjson } from './support/message-stream.js';
@@ -88,5 +89,17 @@ describe('fallback transports: limits and bad input', () => {
     server = undefined;
     expect(await queue.next()).toEqual({ disconnect: { code: 3001, reason: 'shutdown', reconnect: true } });
     await closing;
+  });
+
+  it('serves the streams and the emulation endpoint on Fastify too, in front of its routes', async () => {
+    server = await startApp(base, [], undefined, { httpAdapter: new FastifyAdapter() });
+    const { queue, source } = eventSource(`${server.httpUrl}/connection/uni_sse`);
+    cleanup.push(() => source.close());
+    expect((await queue.next()).connect).toBeDefined();
+    const emulation = await fetch(`${server.httpUrl}/emulation`, { method: 'POST', body: '{"session":"none","data":"{}"}' });
+    expect(emulation.status).toBe(404);
+    expect(((await emulation.json()) as { error: string }).error).toBe('no such session on this node');
+    // The app's own 404 (through Fastify) for a path that is not ours.
+    expect(await (await fetch(`${server.httpUrl}/connection/other`)).json()).toMatchObject({ statusCode: 404, message: 'Cannot GET /connection/other' });
   });
 });

@@ -1,9 +1,10 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { StreamingModuleOptions } from '../lib/index.js';
+import { request, type IncomingMessage } from 'node:http';
+import { StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { eventSource, ndjson } from './support/message-stream.js';
 import { upgradeOutcome } from './support/upgrade-outcome.js';
-import { TEST_SECRET } from './support/tokens.js';
+import { connectionToken, TEST_SECRET } from './support/tokens.js';
 
 const base: StreamingModuleOptions = {
   auth: { jwt: { secret: TEST_SECRET }, anonymous: true },
@@ -101,5 +102,26 @@ describe('fallback transports: limits and bad input', () => {
     expect(((await emulation.json()) as { error: string }).error).toBe('no such session on this node');
     // The app's own 404 (through Fastify) for a path that is not ours.
     expect(await (await fetch(`${server.httpUrl}/connection/other`)).json()).toMatchObject({ statusCode: 404, message: 'Cannot GET /connection/other' });
+  });
+
+  it('drops a stream whose reader stalls, as a slow WebSocket (maxQueueSize, 3008)', async () => {
+    server = await startApp({ ...base, websocket: { maxQueueSize: 64 * 1024 } });
+    const manager = server.app.get(StreamingManager);
+    const token = await connectionToken('slow', { subs: { news: {} } });
+    const response = await new Promise<IncomingMessage>((resolve) => {
+      request(`${server!.httpUrl}/connection/uni_http_stream`, { method: 'POST' }, resolve).end(JSON.stringify({ token }));
+    });
+    cleanup.push(() => response.destroy());
+    // The client never reads: what the OS buffers fills, then the response's own buffer.
+    response.pause();
+    const subscribers = () => manager.channels('news').news?.numClients ?? 0;
+    const deadline = Date.now() + 10_000;
+    while (subscribers() === 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    const big = 'x'.repeat(64 * 1024);
+    while (subscribers() > 0 && Date.now() < deadline) {
+      await manager.publish('news', big);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(subscribers()).toBe(0);
   });
 });

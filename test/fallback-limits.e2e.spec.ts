@@ -1,4 +1,5 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import WebSocket from 'ws';
 import { request, type IncomingMessage } from 'node:http';
 import { StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
@@ -123,5 +124,13 @@ describe('fallback transports: limits and bad input', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(subscribers()).toBe(0);
+  });
+
+  it('closes a uni_websocket that never sends its connect request with 3502 (connectTimeout)', async () => {
+    server = await startApp({ ...base, transports: { uniWebsocket: true }, websocket: { connectTimeout: 0.1 } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/connection/uni_websocket`);
+    cleanup.push(() => ws.terminate());
+    const code = await new Promise<number>((resolve) => ws.once('close', resolve));
+    expect(code).toBe(3502);
   });
 });

@@ -13,7 +13,7 @@ import { closeAll } from './close-all.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { UniWebSocketConnection } from './uni-websocket-connection.js';
 import { connectParam, unidirectionalConnect } from './unidirectional-connect.js';
-import { routeUpgradePath } from './upgrade-route.js';
+import { routeUpgradePath, type UpgradeHandler } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
@@ -68,14 +68,16 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   /** Upgrades of one endpoint's path only (`routeUpgradePath`): the WebSocket one, or `uni_websocket`. */
-  private upgrades = (unidirectional: boolean) => (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
-    const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
-    if (!this.admitUpgrade(ip, socket)) return;
-    // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
-    socket.once('close', () => this.admission.release());
-    this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
-  };
+  private upgrades(unidirectional: boolean): UpgradeHandler {
+    return (req, socket, head) => {
+      // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
+      const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
+      if (!this.admitUpgrade(ip, socket)) return;
+      // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
+      socket.once('close', () => this.admission.release());
+      this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
+    };
+  }
 
   /**
    * Limits checked before the WebSocket exists, with a plain HTTP status (as Centrifugo): the SDK

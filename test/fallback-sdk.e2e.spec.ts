@@ -102,4 +102,34 @@ describe('SDK fallback to the emulation transports', () => {
     client.disconnect();
     await eventually(() => expect(manager.channels('chat:x')).toEqual({}));
   });
+
+  it('answers pings through the emulation endpoint, so the stream outlives the pong timeout', async () => {
+    const pinging = await startApp({ ...options, websocket: { pingInterval: 0.2, pongTimeout: 0.15 } });
+    try {
+      const pongs: string[] = [];
+      const countingFetch: typeof fetch = (input, init) => {
+        if (String(input).endsWith('/emulation') && JSON.parse(String(init?.body)).data === '{}') pongs.push('pong');
+        return fetch(input, init);
+      };
+      const client = new Centrifuge([{ transport: 'sse', endpoint: `${pinging.httpUrl}/connection/sse` }], {
+        eventsource: EventSource,
+        fetch: countingFetch,
+        emulationEndpoint: `${pinging.httpUrl}/emulation`,
+        token: await connectionToken('pinged'),
+        timeout: 3000,
+      });
+      clients.push(client);
+      const disconnects: unknown[] = [];
+      client.on('disconnected', (ctx) => disconnects.push(ctx));
+      client.on('connecting', (ctx) => ctx.code !== 0 && disconnects.push(ctx));
+      const connected = once(client, 'connected');
+      client.connect();
+      await connected;
+      await eventually(() => expect(pongs.length).toBeGreaterThanOrEqual(3));
+      expect(disconnects).toEqual([]);
+      client.disconnect();
+    } finally {
+      await pinging.close();
+    }
+  });
 });

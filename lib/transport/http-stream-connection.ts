@@ -51,7 +51,8 @@ export class HttpStreamConnection implements Connection {
   }
 
   send(frame: Buffer): void {
-    if (this.ended) return;
+    // The client may have gone in this same tick, before the session heard of it.
+    if (this.ended || this.res.destroyed) return;
     if (!this.unidirectional) {
       this.write(jsonLines(frame));
       return;
@@ -62,7 +63,7 @@ export class HttpStreamConnection implements Connection {
   }
 
   close(code: number, reason: string): void {
-    if (this.ended) return;
+    if (this.ended || this.res.destroyed) return;
     const disconnect = disconnectMessage(code, reason);
     this.write([Buffer.from(JSON.stringify(this.unidirectional ? { disconnect } : { push: { disconnect } }))]);
     this.ended = true;

@@ -133,4 +133,16 @@ describe('fallback transports: limits and bad input', () => {
     const code = await new Promise<number>((resolve) => ws.once('close', resolve));
     expect(code).toBe(3502);
   });
+
+  it('ends a unidirectional stream with 3005 when its token expires (it cannot refresh)', async () => {
+    server = await startApp({ ...base, auth: { jwt: { secret: TEST_SECRET }, expiredCloseDelay: 0 } });
+    const response = await fetch(`${server.httpUrl}/connection/uni_http_stream`, {
+      method: 'POST',
+      body: JSON.stringify({ token: await connectionToken('brief', {}, 1) }),
+    });
+    const queue = ndjson(response);
+    expect((await queue.next()).connect).toMatchObject({ expires: true });
+    expect(await queue.next(4000)).toEqual({ disconnect: { code: 3005, reason: 'connection expired', reconnect: true } });
+    await queue.closed();
+  });
 });

@@ -16,6 +16,8 @@ import { StreamingHealthIndicator } from './observability/streaming-health.indic
 import { PermissionChecker } from './permissions/permission-checker.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
+import { ConnectionAdmission } from './transport/connection-admission.js';
+import { HttpFallbackTransport } from './transport/http-fallback.transport.js';
 import { WebSocketTransport } from './transport/websocket.transport.js';
 import { WebhookDeadLetters } from './webhooks/webhook-dead-letters.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
@@ -45,7 +47,9 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       inject: [EventEmitterObserver, WebhookDispatcher],
     },
     Node,
+    ConnectionAdmission,
     WebSocketTransport,
+    HttpFallbackTransport,
     StreamingManager,
     StreamingTokens,
     ApiExecutor,

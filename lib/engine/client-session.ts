@@ -388,9 +388,11 @@ export class ClientSession {
     const ttl = this.armExpiry();
     if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
     if (hook?.data !== undefined) result.data = hook.data;
+    if (this.connection.session !== undefined) result.session = this.connection.session;
     const { pingInterval } = this.node.options.websocket;
     if (pingInterval > 0) {
-      Object.assign(result, { ping: pingInterval, pong: true });
+      // A unidirectional client cannot answer: its pings only keep the stream and its reader alive.
+      Object.assign(result, { ping: pingInterval, pong: !this.connection.unidirectional });
       this.schedulePing();
     }
     const subscribed = await this.subscribeServerSide(serverSubs, req.subs);
@@ -446,6 +448,10 @@ export class ClientSession {
     this.pingTimer = setTimeout(() => {
       if (this.state !== 'connected') return;
       this.queue.push(this.codec.ping, 'high');
+      if (this.connection.unidirectional) {
+        this.schedulePing();
+        return;
+      }
       this.awaitingPong = true;
       this.pongTimer = setTimeout(() => this.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
       this.pongTimer.unref();

@@ -18,6 +18,7 @@ import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-opt
 import { defaultNamespaceOptions, withDefaults } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, checkString, isRecord } from './option-checks.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
+import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import type { AuthOptions, JwtOptions, LimitsOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
@@ -33,6 +34,7 @@ export interface ResolvedStreamingOptions {
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
   delivery: ResolvedDeliveryOptions;
+  transports: ResolvedTransportsOptions;
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
@@ -49,7 +51,7 @@ const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);
 
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
-  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, api: true, webhooks: true, delivery: true,
+  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, api: true, webhooks: true, delivery: true, transports: true,
 });
 const AUTH_KEYS = keysOf<AuthOptions>({ jwt: true, anonymous: true, authenticator: true, expiredCloseDelay: true, expiredSubCloseDelay: true });
 const JWT_KEYS = keysOf<JwtOptions>({
@@ -298,6 +300,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('maxChannelLength', maxChannelLength, 1);
   const idempotencyWindow = options.idempotencyWindow ?? 300;
   checkNumber('idempotencyWindow', idempotencyWindow, 0);
+  const api = resolveApiOptions(options.api, websocket.path);
+  const transports = resolveTransportsOptions(options.transports, { 'websocket.path': websocket.path, 'api.path': api?.path });
   return {
     backend,
     auth,
@@ -311,7 +315,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
     idempotencyWindow,
-    api: resolveApiOptions(options.api, websocket.path),
+    transports,
+    api,
     webhooks: resolveWebhooksOptions(options.webhooks),
   };
 }

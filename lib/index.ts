@@ -3,11 +3,13 @@ export { STREAMING_ASYNC_OPTIONS_TYPE, STREAMING_OPTIONS_TYPE } from './streamin
 export type {
   AuthOptions,
   BackendOptions,
+  FallbackTransportOption,
   HttpApiOptions,
   JwtOptions,
   LimitsOptions,
   MemoryBackendOptions,
   StreamingModuleOptions,
+  TransportsOptions,
   WebhookEndpointOptions,
   WebhooksOptions,
   WebSocketOptions,
@@ -43,6 +45,7 @@ export { StreamingTokens } from './auth/streaming-tokens.js';
 export type { ConnectionTokenOptions, SubscriptionTokenOptions } from './auth/streaming-tokens.js';
 
 export type { ClientInfo } from './engine/client-info.js';
+export type { TransportName } from './delivery/connection.interface.js';
 export type { TrustProxy } from './transport/client-address.js';
 export type {
   ConnectHookResult,

@@ -17,6 +17,8 @@ import { CHANNEL_ACCESS } from './permissions/channel-access.interface.js';
 import { PermissionChecker } from './permissions/permission-checker.js';
 import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
+import { ConnectionAdmission } from './transport/connection-admission.js';
+import { HttpFallbackTransport } from './transport/http-fallback.transport.js';
 import { WebSocketTransport } from './transport/websocket.transport.js';
 import { WebhookDeadLetters } from './webhooks/webhook-dead-letters.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
@@ -47,7 +49,9 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       inject: [EventEmitterObserver, WebhookDispatcher],
     },
     Node,
+    ConnectionAdmission,
     WebSocketTransport,
+    HttpFallbackTransport,
     StreamingManager,
     StreamingTokens,
     ApiExecutor,

@@ -40,6 +40,9 @@ export class AppModule {
           // and, in a chat room, 10 of its slots (the preset). No per-address attempt rate here: load tests of the
           // sample come from one address; in production see README, "For production".
           websocket: { connectTimeout: 5 },
+          // Where WebSocket is blocked the page falls back to HTTP streaming, then SSE; uni_sse
+          // serves plain EventSource clients (`/connection/uni_sse?cf_connect={"token":"..."}`).
+          transports: { httpStream: true, sse: true, uniSse: true },
           limits: { maxConnectionsPerUser: 100 },
           permissions: {
             rules: [

@@ -11,6 +11,7 @@ function connection(onSend: (frame: string) => void = () => undefined): Connecti
   const frames: string[] = [];
   return {
     transport: 'websocket',
+    unidirectional: false,
     ip: '127.0.0.1',
     headers: {},
     frames,

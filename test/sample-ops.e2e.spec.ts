@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createSampleApp } from '../sample/app.js';
 import { loadConfig } from '../sample/config.js';
 import { connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
+import { eventSource } from './support/message-stream.js';
 
 const KEY = 'sample-api-key';
 
@@ -43,5 +44,25 @@ describe('sample app: server API and health probes', () => {
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as any).details.streaming).toMatchObject({ status: 'up', backend: { reachable: true } });
+  });
+
+  it('serves /connection/uni_sse: cf_connect or a POST body, then pushes a plain EventSource reads', async () => {
+    const { token } = (await (await fetch(`${base}/dev/token?user=uma`)).json()) as { token: string };
+    const { queue, source } = eventSource(`${base}/connection/uni_sse?cf_connect=${encodeURIComponent(JSON.stringify({ token }))}`);
+    try {
+      expect((await queue.next()).connect).toMatchObject({ client: expect.any(String) });
+      const api = (method: string, params: object) =>
+        fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify(params) });
+      expect((await api('subscribe', { user: 'uma', channel: 'public:announcements' })).status).toBe(200);
+      expect(await queue.next()).toMatchObject({ channel: 'public:announcements', subscribe: {} });
+      await api('publish', { channel: 'public:announcements', data: { text: 'to uni_sse' } });
+      expect(await queue.next()).toMatchObject({ channel: 'public:announcements', pub: { data: { text: 'to uni_sse' } } });
+    } finally {
+      source.close();
+    }
+    const posted = await fetch(`${base}/connection/uni_sse`, { method: 'POST', body: JSON.stringify({ token }) });
+    const { value } = await posted.body!.getReader().read();
+    expect(new TextDecoder().decode(value)).toMatch(/^data: \{"connect":/);
+    await posted.body!.cancel().catch(() => undefined);
   });
 });

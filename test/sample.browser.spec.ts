@@ -31,10 +31,14 @@ describe('sample chat page in a real browser', () => {
     await app?.close();
   });
 
-  /** A fresh browser context (its own storage) with the page open and joined as `name`. */
-  async function joined(name: string): Promise<Page> {
+  /**
+   * A fresh browser context (its own storage) with the page open and joined as `name`; `prepare`
+   * runs before the page loads (to block a transport).
+   */
+  async function joined(name: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 900, height: 640 } })).newPage();
     page.on('pageerror', (err) => console.error(`${name}'s page: ${err.message}`));
+    await prepare?.(page);
     await page.goto(url);
     await page.fill('#name', name);
     await page.click('#join');
@@ -103,5 +107,28 @@ describe('sample chat page in a real browser', () => {
     await erin.click('#rooms button[data-channel="chat:general"]');
     expect(await shown(erin, 'just between us').count()).toBe(0);
     await dave.screenshot({ path: '/tmp/sample-dm.png' });
+  });
+
+  it('falls back to SSE where WebSocket and HTTP streaming are blocked, and chats with a WebSocket page', async () => {
+    const streams: string[] = [];
+    const blocked = async (page: Page): Promise<void> => {
+      // As a proxy that kills upgrades and buffers streamed responses would.
+      await page.routeWebSocket(/\/connection\/websocket/, (ws) => ws.close());
+      await page.route(/\/connection\/http_stream/, (route) => route.abort());
+      page.on('request', (request) => {
+        const { pathname } = new URL(request.url());
+        if (pathname.startsWith('/connection/') || pathname === '/emulation') streams.push(pathname);
+      });
+    };
+    const frank = await joined('frank', blocked);
+    const gina = await joined('gina');
+    expect(streams).toContain('/connection/sse');
+
+    await send(frank, 'over sse');
+    await shown(gina, 'over sse').waitFor({ timeout: 5000 });
+    await send(gina, 'back over websocket');
+    await shown(frank, 'back over websocket').waitFor({ timeout: 5000 });
+    expect(streams).toContain('/emulation');
+    await frank.screenshot({ path: '/tmp/sample-sse.png' });
   });
 });

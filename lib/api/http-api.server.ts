@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { requestPath, routeRequests } from '../transport/request-route.js';
 import type { ResolvedApiOptions } from '../options/resolve-api-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { ErrorCode, errorMessages } from '../protocol/codes.js';
@@ -12,8 +13,6 @@ import { ApiClientGoneError, ApiRequestError } from './api-request-error.js';
 import { isApiMethod, legacyMethodCodes } from './api-schema.js';
 import { readBody } from './request-body.js';
 
-type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
-
 const statusCodes: Record<ApiRequestError['status'], number> = {
   400: ErrorCode.BadRequest,
   401: ErrorCode.Unauthorized,
@@ -24,15 +23,14 @@ const statusCodes: Record<ApiRequestError['status'], number> = {
 
 /**
  * The server HTTP API on Nest's HTTP server, in front of the framework: `POST <path>` and
- * `POST <path>/<method>` for the API's methods are ours (Express or Fastify never see them, so
- * their middleware, body parsers and size limits do not apply); every other request goes to the
- * framework's own listener untouched.
+ * `POST <path>/<method>` for the API's methods are ours (`routeRequests`: Express or Fastify never
+ * see them, so their middleware, body parsers and size limits do not apply); every other request
+ * goes to the framework untouched.
  */
 @Injectable()
 export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Streaming');
-  private server?: Server;
-  private framework: RequestListener[] = [];
+  private release?: () => void;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -51,29 +49,30 @@ export class HttpApiServer implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn('no HTTP server (standalone application): the server API is not served');
       return;
     }
-    this.server = server;
-    this.framework = server.listeners('request') as RequestListener[];
-    server.removeAllListeners('request');
-    server.on('request', this.onRequest);
+    this.release = routeRequests(server, this.claims, this.onRequest);
     this.logger.log(`server API at ${this.api.path}`);
   }
 
   beforeApplicationShutdown(): void {
-    if (!this.server) return;
-    this.server.off('request', this.onRequest);
-    for (const listener of this.framework) this.server.on('request', listener);
-    this.server = undefined;
+    this.release?.();
+    this.release = undefined;
   }
 
-  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const path = (req.url ?? '').split('?', 1)[0]!;
+  /** The method of `POST <path>/<method>`; undefined for `<path>` itself. */
+  private methodOf(req: IncomingMessage): string | undefined {
+    const path = requestPath(req);
     const base = this.api.path;
-    const method = path.startsWith(`${base}/`) ? path.slice(base.length + 1) : undefined;
-    // Only the API's own paths: an app with its REST routes under the same prefix keeps them.
-    if (path !== base && (method === undefined || !isApiMethod(method))) {
-      for (const listener of this.framework) listener.call(this.server, req, res);
-      return;
-    }
+    return path.startsWith(`${base}/`) ? path.slice(base.length + 1) : undefined;
+  }
+
+  /** Only the API's own paths: an app with its REST routes under the same prefix keeps them. */
+  private readonly claims = (req: IncomingMessage): boolean => {
+    const method = this.methodOf(req);
+    return method === undefined ? requestPath(req) === this.api.path : isApiMethod(method);
+  };
+
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const method = this.methodOf(req);
     this.handle(req, res, method).catch((err: unknown) => {
       if (err instanceof ApiClientGoneError) {
         this.logger.debug(`server API ${req.url}: ${err.message}`);

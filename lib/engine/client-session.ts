@@ -4,6 +4,7 @@ import type { Priority } from '../delivery/priority.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages } from '../protocol/codes.js';
 import type { Codec } from '../protocol/codec.js';
+import { jsonCodec } from '../protocol/codecs.js';
 import type { EncodedPush } from '../protocol/encoded-push.js';
 import type { Command, Publication } from '../protocol/frames.js';
 import { StreamingError } from '../protocol/protocol-error.js';
@@ -38,7 +39,7 @@ export class ClientSession implements EngineSession {
     private readonly node: Node,
     connection: Connection,
     /** JSON unless the transport negotiated protobuf. */
-    private readonly codec: Codec,
+    private readonly codec: Codec = jsonCodec,
   ) {
     this.core = new SessionCore(node, connection, codec, this);
     this.core.onClose = (code, reason, wasConnected) => this.release(code, reason, wasConnected);

@@ -11,11 +11,12 @@ export class KeepAlive {
   constructor(private readonly core: SessionCore) {}
 
   /** The `ping`/`pong` fields of the connect result, and the first ping scheduled; nothing when pings are off. */
-  start(): { ping: number; pong: true } | undefined {
+  start(): { ping: number; pong: boolean } | undefined {
     const { pingInterval } = this.core.node.options.websocket;
     if (pingInterval <= 0) return undefined;
     this.schedulePing();
-    return { ping: pingInterval, pong: true };
+    // A unidirectional client cannot answer: its pings only keep the stream and its reader alive.
+    return { ping: pingInterval, pong: !this.core.connection.unidirectional };
   }
 
   pong(): void {
@@ -36,6 +37,10 @@ export class KeepAlive {
     this.pingTimer = setTimeout(() => {
       if (core.state !== 'connected') return;
       core.queue.push(core.codec.ping, 'high');
+      if (core.connection.unidirectional) {
+        this.schedulePing();
+        return;
+      }
       this.awaitingPong = true;
       this.pongTimer = setTimeout(() => core.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
       this.pongTimer.unref();

@@ -93,6 +93,7 @@ export class SessionAuth {
     const ttl = this.armExpiry();
     if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
     if (hook?.data !== undefined) result.data = hook.data;
+    if (core.connection.session !== undefined) result.session = core.connection.session;
     Object.assign(result, this.keepAlive.start());
     const subscribed = await this.serverSide.subscribe(serverSubs, req.subs);
     if (core.isClosed()) return {};

@@ -20,6 +20,7 @@ import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, checkString, isRecord } from './option-checks.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
+import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import type { AuthOptions, JwtOptions, LimitsOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
@@ -35,6 +36,7 @@ export interface ResolvedStreamingOptions {
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
   limits: Required<LimitsOptions>;
   delivery: ResolvedDeliveryOptions;
+  transports: ResolvedTransportsOptions;
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
@@ -54,7 +56,7 @@ const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
-  api: true, webhooks: true, delivery: true,
+  api: true, webhooks: true, delivery: true, transports: true,
 });
 const AUTH_KEYS = keysOf<AuthOptions>({ jwt: true, anonymous: true, authenticator: true, expiredCloseDelay: true, expiredSubCloseDelay: true });
 const JWT_KEYS = keysOf<JwtOptions>({
@@ -309,6 +311,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   if (typeof channelAccess.allows !== 'function') {
     throw new StreamingOptionsError('channelAccess', 'must have an allows(request) method');
   }
+  const api = resolveApiOptions(options.api, websocket.path);
+  const transports = resolveTransportsOptions(options.transports, { 'websocket.path': websocket.path, 'api.path': api?.path });
   return {
     backend,
     auth,
@@ -324,7 +328,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     idempotencyWindow,
     presenceTtl,
     channelAccess,
-    api: resolveApiOptions(options.api, websocket.path),
+    transports,
+    api,
     webhooks: resolveWebhooksOptions(options.webhooks),
   };
 }

@@ -120,6 +120,27 @@ export interface HttpApiOptions {
   maxBodySize?: number;
 }
 
+/** One fallback transport: `true` serves it at its default path, an object at the path it names. */
+export type FallbackTransportOption = boolean | { path?: string };
+
+/** Transports beside the WebSocket endpoint, all off by default; the same limits and timeouts apply. */
+export interface TransportsOptions {
+  /** Centrifugo's `uni_sse`: connect request in `cf_connect` or a POST body, pushes as SSE events. Default path `/connection/uni_sse`. */
+  uniSse?: FallbackTransportOption;
+  /** Centrifugo's `uni_http_stream`: connect request as a POST body, pushes as newline-delimited JSON. Default path `/connection/uni_http_stream`. */
+  uniHttpStream?: FallbackTransportOption;
+  /** Centrifugo's `uni_websocket`: connect request as the first message (or `cf_connect`), pushes as messages. Default path `/connection/uni_websocket`. */
+  uniWebsocket?: FallbackTransportOption;
+  /** The SDK's bidirectional `http_stream` transport (commands through `emulationPath`). Default path `/connection/http_stream`. */
+  httpStream?: FallbackTransportOption;
+  /** The SDK's bidirectional `sse` transport (commands through `emulationPath`). Default path `/connection/sse`. */
+  sse?: FallbackTransportOption;
+  /** Where `http_stream` and `sse` clients POST their commands (the SDK's `emulationEndpoint`). Default `/emulation`. */
+  emulationPath?: string;
+  /** Largest connect request body (POST) or emulation request, in bytes; a larger one gets HTTP 413. Default 64 KiB. */
+  maxRequestBodySize?: number;
+}
+
 export interface WebhookEndpointOptions {
   /** Where events are POSTed, http(s). */
   url: string;
@@ -158,6 +179,8 @@ export interface StreamingModuleOptions {
   /** Channel rules with roles and per-user overrides; see `PermissionChecker` for the order they apply in. */
   permissions?: PermissionsOptions;
   websocket?: WebSocketOptions;
+  /** Fallback transports (SSE, HTTP streaming, unidirectional), all off by default. */
+  transports?: TransportsOptions;
   /** Per-node limits on connections, subscriptions and command rates. */
   limits?: LimitsOptions;
   /** How messages are batched into frames, prioritised under backpressure and compressed. */

@@ -8,6 +8,7 @@ const MAX_REASON_BYTES = 123;
 /** A `ws` socket as an engine Connection. */
 export class WebSocketConnection implements Connection {
   readonly transport = 'websocket' as const;
+  readonly unidirectional = false;
 
   constructor(
     private readonly socket: WebSocket,

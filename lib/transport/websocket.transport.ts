@@ -3,17 +3,20 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Node } from '../engine/node.js';
 import { ClientSession } from '../engine/client-session.js';
-import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
+import { Node } from '../engine/node.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
+import { DisconnectCode } from '../protocol/codes.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
 import { codecForUpgrade } from '../protocol/codecs.js';
 import { PROTOBUF_SUBPROTOCOL } from '../protocol/protobuf-codec.js';
 import { clientAddress } from './client-address.js';
 import { closeAll } from './close-all.js';
+import { ConnectionAdmission } from './connection-admission.js';
 import { perMessageDeflate } from './per-message-deflate.js';
-import { routeUpgradePath } from './upgrade-route.js';
+import { UniWebSocketConnection } from './uni-websocket-connection.js';
+import { connectParam, unidirectionalConnect } from './unidirectional-connect.js';
+import { routeUpgradePath, type UpgradeHandler } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
 function toBuffer(data: RawData): Buffer {
@@ -30,12 +33,12 @@ function toBuffer(data: RawData): Buffer {
 export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Streaming');
   private wss?: WebSocketServer;
-  private releaseUpgrades?: () => void;
-  private attempts?: AddressRateLimiter;
+  private readonly releaseUpgrades: Array<() => void> = [];
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly node: Node,
+    private readonly admission: ConnectionAdmission,
     @Inject(STREAMING_OPTIONS) private readonly options: ResolvedStreamingOptions,
   ) {}
 
@@ -49,57 +52,85 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
       noServer: true,
       maxPayload: this.options.websocket.maxMessageSize,
       perMessageDeflate: perMessageDeflate(this.options.delivery.compression),
-      // Only the protobuf subprotocol is agreed to; anything else speaks JSON without one.
-      handleProtocols: (offered) => (offered.has(PROTOBUF_SUBPROTOCOL) ? PROTOBUF_SUBPROTOCOL : false),
+      // Only the protobuf subprotocol is agreed to, and only on the bidirectional endpoint:
+      // `uni_websocket` speaks JSON (its frames are rewritten as Centrifugo's unidirectional JSON).
+      handleProtocols: (offered, req) =>
+        offered.has(PROTOBUF_SUBPROTOCOL) && (req.url ?? '').split('?', 1)[0] === this.options.websocket.path ? PROTOBUF_SUBPROTOCOL : false,
     });
-    const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.options.limits;
-    if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);
-    this.releaseUpgrades = routeUpgradePath(server, this.options.websocket.path, this.onUpgrade);
+    this.releaseUpgrades.push(routeUpgradePath(server, this.options.websocket.path, this.upgrades(false)));
     this.logger.log(`WebSocket endpoint at ${this.options.websocket.path}`);
+    const uniPath = this.options.transports.paths.uniWebsocket;
+    if (uniPath !== undefined) {
+      this.releaseUpgrades.push(routeUpgradePath(server, uniPath, this.upgrades(true)));
+      this.logger.log(`unidirectional WebSocket endpoint at ${uniPath}`);
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.releaseUpgrades?.();
-    this.attempts?.close();
+    for (const release of this.releaseUpgrades) release();
     await this.node.shutdown();
     if (!this.wss) return;
     await closeAll(this.wss.clients, this.options.websocket.closeTimeout * 1000);
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
-  /** Upgrades of the endpoint's path only (`routeUpgradePath`). */
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
-    const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
-    if (!this.admitUpgrade(ip, socket)) return;
-    this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, ip));
-  };
+  /** Upgrades of one endpoint's path only (`routeUpgradePath`): the WebSocket one, or `uni_websocket`. */
+  private upgrades(unidirectional: boolean): UpgradeHandler {
+    return (req, socket, head) => {
+      // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
+      const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
+      if (!this.admitUpgrade(ip, socket)) return;
+      // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
+      socket.once('close', () => this.admission.release());
+      this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
+    };
+  }
 
   /**
    * Limits checked before the WebSocket exists, with a plain HTTP status (as Centrifugo): the SDK
    * sees a failed transport and retries with backoff.
    */
   private admitUpgrade(address: string, socket: Duplex): boolean {
-    if (this.attempts && !this.attempts.admit(address)) {
-      refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
-      const rate = this.options.limits.connectionAttemptsPerSecond;
-      this.node.log.report('verbose', 'upgrade 429', `${address} over ${rate} connection attempts/s: refusing upgrades with 429`);
-      return false;
-    }
-    const { maxConnections } = this.options.limits;
-    if (maxConnections > 0 && this.wss!.clients.size >= maxConnections) {
-      refuse(socket, '503 Service Unavailable');
-      this.node.log.report('warn', 'upgrade 503', `node connection limit (${maxConnections}) reached: refusing WebSocket upgrades with 503`);
-      return false;
-    }
-    return true;
+    const refusal = this.admission.admit(address, 'websocket');
+    if (refusal === 429) refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
+    else if (refusal === 503) refuse(socket, '503 Service Unavailable');
+    return refusal === undefined;
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, ip: string): void {
     const codec = codecForUpgrade(ws.protocol, req.url);
-    const connection = new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000, codec.binary);
-    const session = new ClientSession(this.node, connection, codec);
+    const session = new ClientSession(this.node, this.connection(ws, req, ip, codec.binary), codec);
     ws.on('message', (data) => session.handleFrame(toBuffer(data)));
+    this.watch(ws, session, ip);
+  }
+
+  /**
+   * `uni_websocket`: the connect request comes in `cf_connect` or as the first message (Centrifugo's
+   * two ways); a client that sends anything more is closed with 3501, as it cannot be answered.
+   */
+  private acceptUnidirectional(ws: WebSocket, req: IncomingMessage, ip: string): void {
+    const session = new ClientSession(this.node, new UniWebSocketConnection(this.connection(ws, req, ip)));
+    let awaitingConnect = true;
+    const connect = (text: string | undefined): void => {
+      awaitingConnect = false;
+      const request = unidirectionalConnect(text);
+      if ('error' in request) session.disconnect(DisconnectCode.BadRequest, request.error);
+      else session.handleFrame(request.frame);
+    };
+    const param = connectParam(req.url);
+    if (param !== undefined) connect(param);
+    ws.on('message', (data) => {
+      if (awaitingConnect) connect(toBuffer(data).toString('utf8'));
+      else session.disconnect(DisconnectCode.BadRequest, 'a unidirectional client sent a message after its connect request');
+    });
+    this.watch(ws, session, ip);
+  }
+
+  private connection(ws: WebSocket, req: IncomingMessage, ip: string, binary = false): WebSocketConnection {
+    return new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000, binary);
+  }
+
+  private watch(ws: WebSocket, session: ClientSession, ip: string): void {
     ws.on('close', () => session.handleTransportClosed());
     ws.on('error', (err) => {
       // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002...).

@@ -108,7 +108,14 @@ function openDm(other) {
 function join(name) {
   me = name;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  centrifuge = new Centrifuge(`${scheme}://${location.host}/connection/websocket`, {
+  // WebSocket first; where a proxy or network blocks it, the SDK moves on down the list.
+  const transports = [
+    { transport: 'websocket', endpoint: `${scheme}://${location.host}/connection/websocket` },
+    { transport: 'http_stream', endpoint: `${location.origin}/connection/http_stream` },
+    { transport: 'sse', endpoint: `${location.origin}/connection/sse` },
+  ];
+  centrifuge = new Centrifuge(transports, {
+    emulationEndpoint: `${location.origin}/emulation`,
     getToken: () => fetchToken(`/dev/token?user=${encodeURIComponent(name)}`),
   });
   centrifuge.on('connecting', (ctx) => setStatus(`connecting (${ctx.reason})…`));

@@ -10,6 +10,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 function connection(): Connection & { frames: string[]; buffered: number } {
   const conn = {
     transport: 'websocket' as const,
+    unidirectional: false,
     ip: '127.0.0.1',
     headers: {},
     frames: [] as string[],

@@ -1,0 +1,54 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Node } from '../engine/node.js';
+import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
+import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
+import { STREAMING_OPTIONS } from '../streaming.constants.js';
+
+/** Why a connection attempt is refused before it becomes a session, as an HTTP status. */
+export type Refusal = 429 | 503;
+
+/**
+ * The limits every transport checks before a connection exists: the per-address attempt rate
+ * (429) and the node's `maxConnections` (503), which counts open connections of all transports
+ * together, connected or not (the connect deadline frees those that never connect).
+ */
+@Injectable()
+export class ConnectionAdmission implements OnModuleDestroy {
+  private readonly attempts?: AddressRateLimiter;
+  private open = 0;
+
+  constructor(
+    private readonly node: Node,
+    @Inject(STREAMING_OPTIONS) private readonly options: ResolvedStreamingOptions,
+  ) {
+    const { connectionAttemptsPerSecond, connectionAttemptBurst } = options.limits;
+    if (connectionAttemptsPerSecond > 0) this.attempts = new AddressRateLimiter(connectionAttemptsPerSecond, connectionAttemptBurst);
+  }
+
+  /**
+   * Checks an attempt from `address` over `transport`; undefined admits it, and the caller must
+   * then `release()` exactly once when the connection is gone.
+   */
+  admit(address: string, transport: string): Refusal | undefined {
+    if (this.attempts && !this.attempts.admit(address)) {
+      const rate = this.options.limits.connectionAttemptsPerSecond;
+      this.node.log.report('verbose', `${transport} 429`, `${address} over ${rate} connection attempts/s: refusing ${transport} connections with 429`);
+      return 429;
+    }
+    const { maxConnections } = this.options.limits;
+    if (maxConnections > 0 && this.open >= maxConnections) {
+      this.node.log.report('warn', `${transport} 503`, `node connection limit (${maxConnections}) reached: refusing ${transport} connections with 503`);
+      return 503;
+    }
+    this.open++;
+    return undefined;
+  }
+
+  release(): void {
+    this.open--;
+  }
+
+  onModuleDestroy(): void {
+    this.attempts?.close();
+  }
+}

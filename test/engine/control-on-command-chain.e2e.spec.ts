@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
+import type { Backend } from '../../lib/backends/backend.interface.js';
 import { OnSubscribe, StreamingHandlers, StreamingManager } from '../../lib/index.js';
+import { BACKEND } from '../../lib/streaming.constants.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { connectedClient, once, sdkClient } from '../support/centrifuge-client.js';
 import { eventually } from '../support/eventually.js';
-import { connectionToken } from '../support/tokens.js';
-import { TEST_SECRET } from '../support/tokens.js';
+import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
 /** Holds every `@OnSubscribe` in `slow:*` until the test lets it go, so a control message lands mid-subscribe. */
 class Gate {
@@ -35,6 +36,17 @@ class Gate {
 
 const gate = new Gate();
 
+/** Holds the presence store's `add` for `channel` (the real store still answers) until released. */
+function holdPresenceAdd(backend: Backend, channel: string): Gate & { restore(): void } {
+  const held = new Gate();
+  const original = backend.presence.add;
+  backend.presence.add = async (ch, info) => {
+    if (ch === channel) await held.pass();
+    return original.call(backend.presence, ch, info);
+  };
+  return Object.assign(held, { restore: () => (backend.presence.add = original) });
+}
+
 @StreamingHandlers()
 @Injectable()
 class SlowSubscribe {
@@ -51,7 +63,7 @@ describe('control messages run on the session command chain', () => {
 
   beforeAll(async () => {
     server = await startApp(
-      { auth: { jwt: { secret: TEST_SECRET } }, namespaces: { slow: { presence: true, joinLeave: true } } },
+      { auth: { jwt: { secret: TEST_SECRET } }, namespaces: { slow: { presence: true, joinLeave: true }, room: { presence: true } } },
       [SlowSubscribe],
     );
     manager = server.app.get(StreamingManager);
@@ -79,6 +91,26 @@ describe('control messages run on the session command chain', () => {
     expect(events).toEqual(['subscribed']);
     await eventually(async () => expect(await manager.presence('slow:room')).toEqual({}));
     expect(await manager.presenceStats('slow:room')).toEqual({ numClients: 0, numUsers: 0 });
+  });
+
+  it('a server unsubscribe while the presence store is adding the subscriber leaves no ghost entry', async () => {
+    const held = holdPresenceAdd(server.app.get<Backend>(BACKEND), 'room:held');
+    try {
+      const sub = client.newSubscription('room:held');
+      const events: string[] = [];
+      sub.on('subscribed', () => events.push('subscribed'));
+      const unsubscribed = once<{ code: number }>(sub, 'unsubscribed');
+      sub.subscribe();
+      await held.entered;
+      await manager.unsubscribe('alice', 'room:held');
+      held.release();
+      expect((await unsubscribed).code).toBe(2000);
+      expect(events).toEqual(['subscribed']);
+      await eventually(async () => expect(await manager.presence('room:held')).toEqual({}));
+      expect(await manager.presenceStats('room:held')).toEqual({ numClients: 0, numUsers: 0 });
+    } finally {
+      held.restore();
+    }
   });
 
   it('a server subscribe during a pending subscribe is announced after the subscribe reply', async () => {

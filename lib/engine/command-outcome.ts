@@ -6,5 +6,3 @@ export interface CommandOutcome {
   result?: object;
   afterReply?: () => Promise<void>;
 }
-
-export const noReply: CommandOutcome = {};

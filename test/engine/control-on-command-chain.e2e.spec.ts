@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
 import type { Backend } from '../../lib/backends/backend.interface.js';
 import { OnSubscribe, StreamingHandlers, StreamingManager } from '../../lib/index.js';
-import { BACKEND } from '../../lib/streaming.constants.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { connectedClient, once, sdkClient } from '../support/centrifuge-client.js';
 import { eventually } from '../support/eventually.js';
+import { storesOf } from '../support/stores.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
 /** Holds every `@OnSubscribe` in `slow:*` until the test lets it go, so a control message lands mid-subscribe. */
@@ -94,7 +94,7 @@ describe('control messages run on the session command chain', () => {
   });
 
   it('a server unsubscribe while the presence store is adding the subscriber leaves no ghost entry', async () => {
-    const held = holdPresenceAdd(server.app.get<Backend>(BACKEND), 'room:held');
+    const held = holdPresenceAdd(storesOf(server.app), 'room:held');
     try {
       const sub = client.newSubscription('room:held');
       const events: string[] = [];

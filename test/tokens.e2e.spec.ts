@@ -2,6 +2,7 @@ import type { Centrifuge } from 'centrifuge';
 import { StreamingManager, type StreamingModuleOptions } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { collect, once, sdkClient } from './support/centrifuge-client.js';
+import { RawClient } from './support/raw-client.js';
 import { connectionToken, subscriptionToken, TEST_SECRET } from './support/tokens.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -230,6 +231,41 @@ describe('tokens with the centrifuge SDK', () => {
       expect(ctx).toMatchObject({ channel: 'feed:jack', wasRecovering: true, recovered: true });
       await sleep(50);
       expect(received).toEqual([1, 2, 3]);
+    });
+  });
+
+  describe('tokens whose expire_at is already past (exp is not)', () => {
+    const past = () => Math.floor(Date.now() / 1000) - 5;
+    const sockets: RawClient[] = [];
+
+    async function connectedRaw(user: string): Promise<RawClient> {
+      const c = await RawClient.open(server.wsUrl);
+      sockets.push(c);
+      c.command({ id: 1, connect: { token: await connectionToken(user) } });
+      await c.reply(1);
+      return c;
+    }
+
+    afterEach(() => {
+      for (const c of sockets.splice(0)) c.close();
+    });
+
+    it('answers refresh with 110 and keeps the connection', async () => {
+      const c = await connectedRaw('kim');
+      c.command({ id: 2, refresh: { token: await connectionToken('kim', { expire_at: past() }) } });
+      expect((await c.reply(2)).error.code).toBe(110);
+      c.command({ id: 3, refresh: { token: await connectionToken('kim') } });
+      expect((await c.reply(3)).refresh).toMatchObject({ expires: true });
+    });
+
+    it('answers subscribe and sub_refresh with 110', async () => {
+      const c = await connectedRaw('lea');
+      c.command({ id: 2, subscribe: { channel: 'team:x', token: await subscriptionToken('lea', 'team:x', { expire_at: past() }) } });
+      expect((await c.reply(2)).error.code).toBe(110);
+      c.command({ id: 3, subscribe: { channel: 'team:x', token: await subscriptionToken('lea', 'team:x') } });
+      expect((await c.reply(3)).subscribe).toMatchObject({ expires: true });
+      c.command({ id: 4, sub_refresh: { channel: 'team:x', token: await subscriptionToken('lea', 'team:x', { expire_at: past() }) } });
+      expect((await c.reply(4)).error.code).toBe(110);
     });
   });
 });

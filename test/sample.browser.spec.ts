@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createSampleApp } from '../sample/app.js';
 import { loadConfig } from '../sample/config.js';
 
@@ -11,6 +11,9 @@ describe('sample chat page in a real browser', () => {
   let app: INestApplication;
   let url: string;
   let browser: Browser;
+  /** The contexts a test opened (closed after it, so no test sees another's users) and its pages' JavaScript errors. */
+  let contexts: BrowserContext[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     // A missing browser is a broken setup, not a reason to pass quietly.
@@ -26,6 +29,16 @@ describe('sample chat page in a real browser', () => {
     });
   });
 
+  beforeEach(() => {
+    contexts = [];
+    pageErrors = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    expect(pageErrors).toEqual([]);
+  });
+
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -33,8 +46,10 @@ describe('sample chat page in a real browser', () => {
 
   /** A fresh browser context (its own storage) with the page open and joined as `name`. */
   async function joined(name: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 900, height: 640 } })).newPage();
-    page.on('pageerror', (err) => console.error(`${name}'s page: ${err.message}`));
+    const context = await browser.newContext({ viewport: { width: 900, height: 640 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${name}'s page: ${err.message}`));
     await page.goto(url);
     await page.fill('#name', name);
     await page.click('#join');
@@ -86,8 +101,8 @@ describe('sample chat page in a real browser', () => {
     await send(dave, 'team only');
     await shown(erin, 'team only').waitFor({ timeout: 5000 });
     expect(await shown(erin, 'team only').textContent()).toMatch(/^dave.*team only$/);
-    // Every page joined so far is in team core: the earlier test's too.
-    await onlineUsers(erin, ['alice', 'bob', 'carol', 'dave', 'erin']);
+    // Every page joined is in team core: this test's two, the pages of other tests are closed.
+    await onlineUsers(erin, ['dave', 'erin']);
 
     // dave opens dm:#dave,erin; erin's page learns of it from personal:#erin and shows the room.
     await dave.fill('#dm-name', 'erin');

@@ -1,3 +1,5 @@
+/* Timing and faults of the real stores, for tests. */
+
 /**
  * Holds one call of a store method until the test releases it, so a test can act at an exact
  * point of the server's work (e.g. publish while a subscribe reads history). The real store still
@@ -36,4 +38,19 @@ export function gate<T extends object, K extends keyof T>(target: T, method: K, 
   };
   (target as Record<K, unknown>)[method] = wrapped;
   return { entered, release, restore: () => ((target as Record<K, unknown>)[method] = original) };
+}
+
+/**
+ * Makes the next call of `target[method]` for `channel` fail, as a backend that lost its
+ * connection would (the memory stores cannot fail by themselves). Returns the restore function.
+ */
+export function failOnce<T extends object, K extends keyof T>(target: T, method: K, channel: string): () => void {
+  const original = target[method] as unknown as (...args: unknown[]) => Promise<unknown>;
+  let failed = false;
+  (target as Record<K, unknown>)[method] = async (...args: unknown[]): Promise<unknown> => {
+    if (args[0] !== channel || failed) return original.apply(target, args);
+    failed = true;
+    throw new Error(`test: ${String(method)} of ${channel} failed`);
+  };
+  return () => ((target as Record<K, unknown>)[method] = original);
 }

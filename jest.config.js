@@ -20,4 +20,11 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 20000,
+  // Coverage of lib/ by folder after a whole run (test/support/folder-coverage.reporter.mjs); V8's
+  // own counters, as swc does not instrument. `--coverage=false` skips it.
+  collectCoverage: true,
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['lib/**/*.ts', '!lib/**/*.interface.ts'],
+  coverageReporters: ['json-summary'],
+  reporters: ['default', ['<rootDir>/test/support/folder-coverage.reporter.mjs', { minLines: 85, notes: {} }]],
 };

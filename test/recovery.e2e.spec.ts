@@ -133,6 +133,18 @@ describe('recovery and publications during a subscribe', () => {
     expect(c.messages.findIndex((m) => m.push?.channel === 'feed:pos')).toBeGreaterThan(replyAt);
   });
 
+  it('delivers a publication kept out of history (no offset) made during a positioned subscribe', async () => {
+    held = gate(node.history, 'position', 'feed:skip', 'after');
+    const c = await client();
+    c.command({ id: 2, subscribe: { channel: 'feed:skip' } });
+    await held.entered;
+    await manager.publish('feed:skip', { n: 1 }, { skipHistory: true });
+    held.release();
+    await c.reply(2);
+    await settle(c, 'feed:skip', 2);
+    expect(pushed(c, 'feed:skip')).toEqual([1, 2]);
+  });
+
   it('delivers publications made while a subscribe without history is still being set up, after its reply', async () => {
     held = gate(node.presence, 'add', 'room:busy', 'before');
     const c = await client();

@@ -2,10 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { StreamingManager } from '../lib/index.js';
 import { createSampleApp } from '../sample/app.js';
 import { loadConfig } from '../sample/config.js';
+import { until } from './support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Waits on the page: generous, so a loaded machine does not fail what an idle one passes. */
+const UI_MS = 10_000;
 
 describe('sample chat page in a real browser', () => {
   let app: INestApplication;
@@ -36,6 +40,9 @@ describe('sample chat page in a real browser', () => {
 
   afterEach(async () => {
     await Promise.all(contexts.map((context) => context.close()));
+    // The next test starts on a server that has seen every page of this one go (presence, join/leave).
+    const streaming = app.get(StreamingManager);
+    await until(() => streaming.stats().numClients === 0, 'the closed pages are disconnected', UI_MS);
     expect(pageErrors).toEqual([]);
   });
 
@@ -70,7 +77,7 @@ describe('sample chat page in a real browser', () => {
   /** Waits until the page's online list is exactly `users`. */
   function onlineUsers(page: Page, users: string[]): Promise<unknown> {
     const list = "[...document.querySelectorAll('#online li')].map((li) => li.textContent).join(',')";
-    return page.waitForFunction(`${list} === ${JSON.stringify(users.join(','))}`, undefined, { timeout: 5000 });
+    return page.waitForFunction(`${list} === ${JSON.stringify(users.join(','))}`, undefined, { timeout: UI_MS });
   }
 
   it('carries a message from alice to bob, shows who is online, and gives late joiners the history', async () => {
@@ -78,7 +85,7 @@ describe('sample chat page in a real browser', () => {
     const bob = await joined('bob');
 
     await send(alice, 'hello bob');
-    await shown(bob, 'hello bob').waitFor({ timeout: 5000 });
+    await shown(bob, 'hello bob').waitFor({ timeout: UI_MS });
     expect(await bob.locator('#messages ol:not([hidden]) li').last().textContent()).toMatch(/^alice.*hello bob$/);
     expect(await alice.inputValue('#text')).toBe('');
 
@@ -87,10 +94,10 @@ describe('sample chat page in a real browser', () => {
 
     // A late joiner gets the conversation from history, and everyone sees the newcomer.
     const carol = await joined('carol');
-    await shown(carol, 'hello bob').waitFor({ timeout: 5000 });
+    await shown(carol, 'hello bob').waitFor({ timeout: UI_MS });
     await onlineUsers(bob, ['alice', 'bob', 'carol']);
     await bob.screenshot({ path: '/tmp/sample.png' });
-  });
+  }, 30_000);
 
   it('joins the private team room with a subscription token, and opens direct messages on both sides', async () => {
     const dave = await joined('dave');
@@ -99,7 +106,7 @@ describe('sample chat page in a real browser', () => {
     // team:core asks the app for a subscription token; both get in and talk there.
     for (const page of [dave, erin]) await page.click('#rooms button[data-channel="team:core"]');
     await send(dave, 'team only');
-    await shown(erin, 'team only').waitFor({ timeout: 5000 });
+    await shown(erin, 'team only').waitFor({ timeout: UI_MS });
     expect(await shown(erin, 'team only').textContent()).toMatch(/^dave.*team only$/);
     // Every page joined is in team core: this test's two, the pages of other tests are closed.
     await onlineUsers(erin, ['dave', 'erin']);
@@ -109,14 +116,14 @@ describe('sample chat page in a real browser', () => {
     await dave.click('#dm-open');
     await send(dave, 'just between us');
     const dm = erin.locator('#rooms button[data-channel="dm:#dave,erin"]');
-    await dm.waitFor({ timeout: 5000 });
+    await dm.waitFor({ timeout: UI_MS });
     await dm.click();
-    await shown(erin, 'just between us').waitFor({ timeout: 5000 });
+    await shown(erin, 'just between us').waitFor({ timeout: UI_MS });
     await send(erin, 'got it');
-    await shown(dave, 'got it').waitFor({ timeout: 5000 });
+    await shown(dave, 'got it').waitFor({ timeout: UI_MS });
     // Nobody else sees the conversation: it is not in general.
     await erin.click('#rooms button[data-channel="chat:general"]');
     expect(await shown(erin, 'just between us').count()).toBe(0);
     await dave.screenshot({ path: '/tmp/sample-dm.png' });
-  });
+  }, 30_000);
 });

@@ -11,6 +11,7 @@ export default class FolderCoverageReporter {
     this.results = undefined;
     this.reported = false;
     this.rootDir = globalConfig.rootDir;
+    this.filtered = Boolean(globalConfig.testNamePattern);
     this.minLines = minLines;
     this.notes = notes;
     this.error = undefined;
@@ -65,8 +66,9 @@ export default class FolderCoverageReporter {
     }
   }
 
-  /** Every spec file of test/ ran (jest.config.js's testMatch): a filtered run says nothing about a folder. */
+  /** Every test of every spec file in test/ ran (jest.config.js's testMatch): a filtered run says nothing about a folder. */
   ranWholeSuite(results) {
+    if (this.filtered) return false;
     const specs = readdirSync(path.join(this.rootDir, 'test'), { recursive: true }).filter((file) => String(file).endsWith('.spec.ts'));
     return results.numTotalTestSuites >= specs.length;
   }

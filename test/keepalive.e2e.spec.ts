@@ -12,10 +12,8 @@ describe('keep-alive and slow consumers', () => {
   const sockets: RawClient[] = [];
 
   async function connected(server: TestApp, user: string): Promise<RawClient> {
-    const c = await RawClient.open(server.wsUrl);
+    const c = await RawClient.connected(server.wsUrl, await connectionToken(user));
     sockets.push(c);
-    c.command({ id: 1, connect: { token: await connectionToken(user) } });
-    await c.reply(1);
     return c;
   }
 

@@ -19,10 +19,8 @@ describe('recovery and publications during a subscribe', () => {
   let held: Gate | undefined;
 
   async function client(): Promise<RawClient> {
-    const c = await RawClient.open(server.wsUrl);
+    const c = await RawClient.connected(server.wsUrl, token);
     sockets.push(c);
-    c.command({ id: 1, connect: { token } });
-    await c.reply(1);
     return c;
   }
 

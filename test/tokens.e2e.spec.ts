@@ -252,10 +252,8 @@ describe('tokens with the centrifuge SDK', () => {
     const sockets: RawClient[] = [];
 
     async function connectedRaw(user: string): Promise<RawClient> {
-      const c = await RawClient.open(server.wsUrl);
+      const c = await RawClient.connected(server.wsUrl, await connectionToken(user));
       sockets.push(c);
-      c.command({ id: 1, connect: { token: await connectionToken(user) } });
-      await c.reply(1);
       return c;
     }
 

@@ -106,7 +106,7 @@ class GuardedHandlers {
   /** Publishing in hall:* is open to all; this handler takes only clients in the room (who hold Presence). */
   @OnPublish('hall:*')
   @RequirePermissions(Permission.Presence)
-  hall(@MessageBody() data: object) {
+  hall(data: object) {
     return { data: { ...data, member: true } };
   }
 

@@ -47,6 +47,7 @@ describe('recovery and publications during a subscribe', () => {
       auth: { jwt: { secret: TEST_SECRET } },
       namespaces: {
         feed: { historySize: 100, historyTtl: 600, forceRecovery: true },
+        short: { historySize: 2, historyTtl: 600, forceRecovery: true },
         room: { presence: true },
       },
     });
@@ -73,6 +74,15 @@ describe('recovery and publications during a subscribe', () => {
     const { subscribe } = await c.reply(2);
     expect(subscribe).toMatchObject({ recoverable: true, was_recovering: true, recovered: true, offset, epoch });
     expect(subscribe.publications ?? []).toEqual([]);
+  });
+
+  it('answers recovered: false, with what history still has, when more was missed than it keeps', async () => {
+    const { epoch } = await publish('short:gap', 1);
+    const { offset } = await publish('short:gap', 2, 3, 4);
+    const c = await client();
+    c.command({ id: 2, subscribe: { channel: 'short:gap', recover: true, offset: 1, epoch } });
+    const { subscribe } = await c.reply(2);
+    expect(subscribe).toMatchObject({ was_recovering: true, recovered: false, offset, epoch });
   });
 
   it('answers recovered: false and the stream top for an offset of another epoch', async () => {

@@ -13,9 +13,9 @@ export function isRecovered(publications: Publication[], top: { offset: number }
 
 /**
  * Publications delivered while a subscription was being set up, after those read from history:
- * anything at or below the last offset already known is a duplicate and dropped.
+ * anything at or below `knownTop`, the stream top history answered with (no publication read is
+ * above it), is a duplicate and dropped.
  */
 export function mergeBuffered(known: Publication[], knownTop: number, buffered: Publication[]): Publication[] {
-  const last = known.length > 0 ? Math.max(known[known.length - 1]!.offset!, knownTop) : knownTop;
-  return known.concat(buffered.filter((p) => p.offset === undefined || p.offset > last));
+  return known.concat(buffered.filter((p) => p.offset === undefined || p.offset > knownTop));
 }

@@ -4,6 +4,7 @@ import { startApp, type TestApp } from './support/app.js';
 import { RawClient } from './support/raw-client.js';
 import { gate, type Gate } from './support/store-gate.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
+import { until } from './support/wait.js';
 
 /**
  * Recovery and subscribe races over a bare socket, so every publication the server sends is seen
@@ -48,6 +49,7 @@ describe('recovery and publications during a subscribe', () => {
       namespaces: {
         feed: { historySize: 100, historyTtl: 600, forceRecovery: true },
         short: { historySize: 2, historyTtl: 600, forceRecovery: true },
+        brief: { historySize: 10, historyTtl: 1, forceRecovery: true },
         room: { presence: true },
       },
     });
@@ -81,6 +83,16 @@ describe('recovery and publications during a subscribe', () => {
     const { offset } = await publish('short:gap', 2, 3, 4);
     const c = await client();
     c.command({ id: 2, subscribe: { channel: 'short:gap', recover: true, offset: 1, epoch } });
+    const { subscribe } = await c.reply(2);
+    expect(subscribe).toMatchObject({ was_recovering: true, recovered: false, offset, epoch });
+  });
+
+  it('answers recovered: false when the missed publications expired from history but the stream position did not', async () => {
+    const { epoch } = await publish('brief:ttl', 1);
+    const { offset } = await publish('brief:ttl', 2);
+    await until(async () => (await manager.history('brief:ttl', { limit: -1 })).publications.length === 0, 'history expired', 5000);
+    const c = await client();
+    c.command({ id: 2, subscribe: { channel: 'brief:ttl', recover: true, offset: 1, epoch } });
     const { subscribe } = await c.reply(2);
     expect(subscribe).toMatchObject({ was_recovering: true, recovered: false, offset, epoch });
   });

@@ -13,4 +13,19 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 20000,
+  // Coverage of lib/ by folder after a whole run (test/support/folder-coverage.reporter.mjs); V8's
+  // own counters, as swc does not instrument. `--coverage=false` skips it.
+  collectCoverage: true,
+  coverageProvider: 'v8',
+  // Type-only modules have no code at run time: counted, they would show as never run.
+  collectCoverageFrom: [
+    'lib/**/*.ts',
+    '!lib/**/*.interface.ts',
+    '!lib/engine/client-info.ts',
+    '!lib/handlers/handler-args.ts',
+    '!lib/protocol/codec.ts',
+    '!lib/protocol/frames.ts',
+  ],
+  coverageReporters: ['json-summary'],
+  reporters: ['default', ['<rootDir>/test/support/folder-coverage.reporter.mjs', { minLines: 85, notes: {} }]],
 };

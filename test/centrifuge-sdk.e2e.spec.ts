@@ -4,6 +4,7 @@ import { OnRpc, StreamingHandlers, StreamingManager, StreamingModule, type Strea
 import { StreamingTestServer } from '../lib/testing/index.js';
 import { once, sdkClient } from './support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
+import { until } from './support/wait.js';
 
 @StreamingHandlers()
 @Injectable()

@@ -37,4 +37,12 @@ describe('TokenBucket and CommandLimiter', () => {
     expect([limiter.admit(), limiter.admit(), limiter.admit()]).toEqual(['admit', 'refuse', 'refuse']);
     expect(limiter.admit()).toBe('disconnect');
   });
+
+  it('still counts a refusal exactly 10 s after the first one of the window', () => {
+    // One token per 100 s: none comes back while the test moves the clock.
+    const limiter = new CommandLimiter({ commandsPerSecond: 0.01, commandBurst: 1, maxRefusedCommands: 1 }, clock);
+    expect([limiter.admit(), limiter.admit()]).toEqual(['admit', 'refuse']);
+    now += 10_000;
+    expect(limiter.admit()).toBe('disconnect');
+  });
 });

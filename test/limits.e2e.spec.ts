@@ -7,6 +7,7 @@ import { startApp, type TestApp } from './support/app.js';
 import { connectOutcome as outcome, once, sdkClient } from './support/centrifuge-client.js';
 import { RawClient } from './support/raw-client.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
+import { until } from './support/wait.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,10 +62,10 @@ describe('limits', () => {
       raws.push(expired);
       expired.command({ id: 1, connect: { token: await connectionToken('alice', {}, -10) } });
       expect((await expired.reply(1)).error.code).toBe(109);
-      const gone = once(first, 'disconnected');
+      const manager = server.app.get(StreamingManager);
+      const before = manager.stats().numClients;
       first.disconnect();
-      await gone;
-      await sleep(50);
+      await until(() => manager.stats().numClients === before - 1, 'the server released the closed connection');
       expect(await outcome(client(server, token))).toBe('connected');
     }));
 
@@ -124,11 +125,12 @@ describe('limits', () => {
       expect(status).toBe(503);
       a.close();
       await a.closed;
-      await sleep(50);
-      const c = await RawClient.open(server.wsUrl);
-      raws.push(c);
-      c.command({ id: 1, connect: {} });
-      expect((await c.reply(1)).connect).toBeDefined();
+      // The server counts the socket until its own side of the close has run: retry until it has.
+      let c: RawClient | undefined;
+      await until(async () => (c = await RawClient.open(server.wsUrl).catch(() => undefined)) !== undefined, 'an upgrade is accepted again');
+      raws.push(c!);
+      c!.command({ id: 1, connect: {} });
+      expect((await c!.reply(1)).connect).toBeDefined();
     }));
 
   it('answers a subscribe over maxChannelsPerConnection with 106 and disconnects a token naming too many channels with 3505', () =>
@@ -238,7 +240,7 @@ describe('limits', () => {
         raw.send(`{"id":3,"publish":{"channel":"chat:size","data":{"t":   "${'y'.repeat(56)}"   }}}`);
         expect((await raw.reply(3)).publish).toEqual({});
 
-        await sleep(100);
+        await until(() => received.length >= 2, 'both publications arrived');
         expect(received).toEqual([{ t: 'x'.repeat(56) }, { t: 'y'.repeat(56) }]);
       },
     ));

@@ -3,6 +3,7 @@ import { Permission, Presets, type StreamingModuleOptions } from '../lib/index.j
 import { resolveOptions } from '../lib/options/resolve-options.js';
 import { StreamingOptionsError } from '../lib/options/streaming-options-error.js';
 import { PermissionChecker } from '../lib/permissions/permission-checker.js';
+import { describePermissions } from '../lib/permissions/permission.enum.js';
 
 const { Subscribe, Publish, Presence, History, JoinLeave, ReadOnly, Standard, All, None } = Permission;
 
@@ -216,8 +217,29 @@ describe('presets and permissions options', () => {
     [{ permissions: { rules: [{ pattern: '*', roles: { admin: true } }] } }, /permissions\.rules\[0\]\.roles\.admin must be Permission flags/],
     [{ permissions: { rules: [{ pattern: '*', requireAuth: true, allowAnonymous: ReadOnly }] } }, /requireAuth contradicts allowAnonymous/],
     [{ permissions: { rules: [{ pattern: '*', maxSubscribers: 1.5 }] } }, /maxSubscribers must be a whole number/],
+    [{ permissions: { rules: [{ pattern: '*', maxSubscribers: -1 }] } }, /permissions\.rules\[0\]\.maxSubscribers must be a whole number >= 0/],
+    [{ permissions: null }, /permissions must be an object/],
+    [{ permissions: { rules: [null] } }, /permissions\.rules\[0\] must be an object/],
+    [{ permissions: { rules: [{ pattern: '' }] } }, /permissions\.rules\[0\]\.pattern must be a non-empty string/],
+    [{ permissions: { rules: [{ pattern: '*', permissions: -1 }] } }, /permissions\.rules\[0\]\.permissions must be Permission flags/],
+    [{ permissions: { rules: [{ pattern: '*', allowAnonymous: 'yes' }] } }, /permissions\.rules\[0\]\.allowAnonymous must be Permission flags/],
+    [{ permissions: { rules: [{ pattern: '*', requireAuth: 'yes' }] } }, /permissions\.rules\[0\]\.requireAuth must be a boolean/],
+    [{ permissions: { rules: [{ pattern: '*', users: [] }] } }, /permissions\.rules\[0\]\.users must be an object of Permission flags/],
+    [{ permissions: { rules: [{ pattern: '*', users: { bob: 'all' } }] } }, /permissions\.rules\[0\]\.users\.bob must be Permission flags/],
   ])('refuses %j at start-up', (options, message) => {
     expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(StreamingOptionsError);
     expect(() => resolveOptions(options as StreamingModuleOptions)).toThrow(message);
+  });
+
+  it('accepts the edge values: no subscribers limit (0), allowAnonymous as a boolean, requireAuth false', () => {
+    const rules = [{ pattern: 'a:*', maxSubscribers: 0, allowAnonymous: true, requireAuth: false, permissions: None }];
+    expect(resolveOptions({ namespaces: { a: {} }, permissions: { rules } }).permissions.rules).toEqual(rules);
+  });
+
+  it('names permissions for logs and refusals', () => {
+    expect(describePermissions(None)).toBe('None');
+    expect(describePermissions(Subscribe | Publish)).toBe('Subscribe|Publish');
+    expect(describePermissions(ReadOnly)).toBe('Subscribe|Presence|History');
+    expect(describePermissions(All)).toBe('Subscribe|Publish|Presence|History|JoinLeave');
   });
 });

@@ -38,6 +38,8 @@ const options: StreamingModuleOptions = {
     // A rule lets anybody read open:*, anonymous clients too, subscribed or not: only a `#` keeps them out.
     open: { presence: true, historySize: 10, historyTtl: 60 },
     board: { allowPublishForSubscriber: true },
+    // Anyone may publish; only subscribers see presence.
+    hall: { presence: true, allowPublishForClient: true, allowPresenceForSubscriber: true },
     // A preset named, one field overridden: anonymous read from Public, two publications kept.
     feed: { preset: 'public', historySize: 2 },
     // A preset spread, one field overridden: presence from Chat, one subscriber per channel.
@@ -99,6 +101,13 @@ class GuardedHandlers {
   @RequirePermissions(Permission.Publish)
   board(@StreamingBody() data: object) {
     return { data: { ...data, checked: true } };
+  }
+
+  /** Publishing in hall:* is open to all; this handler takes only clients in the room (who hold Presence). */
+  @OnPublish('hall:*')
+  @RequirePermissions(Permission.Presence)
+  hall(data: object) {
+    return { data: { ...data, member: true } };
   }
 
   @OnRpc('misused')
@@ -348,6 +357,16 @@ describe('permissions with the centrifuge SDK', () => {
       expect((await got).data).toEqual({ text: 'posted', checked: true });
       const bob = await connect('bob');
       await expect(bob.publish('board:x', { text: 'drive-by' })).rejects.toMatchObject({ code: 103 });
+    });
+
+    it('gives clients not subscribed to the channel no subscriber permissions', async () => {
+      const alice = await connect('alice');
+      const hall = await subscribed(alice, 'hall:x');
+      const got = once<any>(hall, 'publication');
+      await hall.publish({ text: 'inside' });
+      expect((await got).data).toEqual({ text: 'inside', member: true });
+      const bob = await connect('bob');
+      await expect(bob.publish('hall:x', { text: 'outside' })).rejects.toMatchObject({ code: 103 });
     });
 
     it('fails @RequirePermissions without a channel as a server error, not as a permission', async () => {

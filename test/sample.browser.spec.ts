@@ -1,16 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { StreamingManager } from '../lib/index.js';
 import { createSampleApp } from '../sample/app.js';
 import { loadConfig } from '../sample/config.js';
+import { until } from './support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Waits on the page: generous, so a loaded machine does not fail what an idle one passes. */
+const UI_MS = 10_000;
 
 describe('sample chat page in a real browser', () => {
   let app: INestApplication;
   let url: string;
   let browser: Browser;
+  /** The contexts a test opened (closed after it, so no test sees another's users) and its pages' JavaScript errors. */
+  let contexts: BrowserContext[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     // A missing browser is a broken setup, not a reason to pass quietly.
@@ -26,6 +33,19 @@ describe('sample chat page in a real browser', () => {
     });
   });
 
+  beforeEach(() => {
+    contexts = [];
+    pageErrors = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    // The next test starts on a server that has seen every page of this one go (presence, join/leave).
+    const streaming = app.get(StreamingManager);
+    await until(() => streaming.stats().numClients === 0, 'the closed pages are disconnected', UI_MS);
+    expect(pageErrors).toEqual([]);
+  });
+
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -36,8 +56,10 @@ describe('sample chat page in a real browser', () => {
    * runs before the page loads (to block a transport).
    */
   async function joined(name: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 900, height: 640 } })).newPage();
-    page.on('pageerror', (err) => console.error(`${name}'s page: ${err.message}`));
+    const context = await browser.newContext({ viewport: { width: 900, height: 640 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${name}'s page: ${err.message}`));
     await prepare?.(page);
     await page.goto(url);
     await page.fill('#name', name);
@@ -59,7 +81,7 @@ describe('sample chat page in a real browser', () => {
   /** Waits until the page's online list is exactly `users`. */
   function onlineUsers(page: Page, users: string[]): Promise<unknown> {
     const list = "[...document.querySelectorAll('#online li')].map((li) => li.textContent).join(',')";
-    return page.waitForFunction(`${list} === ${JSON.stringify(users.join(','))}`, undefined, { timeout: 5000 });
+    return page.waitForFunction(`${list} === ${JSON.stringify(users.join(','))}`, undefined, { timeout: UI_MS });
   }
 
   it('carries a message from alice to bob, shows who is online, and gives late joiners the history', async () => {
@@ -67,7 +89,7 @@ describe('sample chat page in a real browser', () => {
     const bob = await joined('bob');
 
     await send(alice, 'hello bob');
-    await shown(bob, 'hello bob').waitFor({ timeout: 5000 });
+    await shown(bob, 'hello bob').waitFor({ timeout: UI_MS });
     expect(await bob.locator('#messages ol:not([hidden]) li').last().textContent()).toMatch(/^alice.*hello bob$/);
     expect(await alice.inputValue('#text')).toBe('');
 
@@ -76,10 +98,10 @@ describe('sample chat page in a real browser', () => {
 
     // A late joiner gets the conversation from history, and everyone sees the newcomer.
     const carol = await joined('carol');
-    await shown(carol, 'hello bob').waitFor({ timeout: 5000 });
+    await shown(carol, 'hello bob').waitFor({ timeout: UI_MS });
     await onlineUsers(bob, ['alice', 'bob', 'carol']);
     await bob.screenshot({ path: '/tmp/sample.png' });
-  });
+  }, 30_000);
 
   it('joins the private team room with a subscription token, and opens direct messages on both sides', async () => {
     const dave = await joined('dave');
@@ -88,26 +110,26 @@ describe('sample chat page in a real browser', () => {
     // team:core asks the app for a subscription token; both get in and talk there.
     for (const page of [dave, erin]) await page.click('#rooms button[data-channel="team:core"]');
     await send(dave, 'team only');
-    await shown(erin, 'team only').waitFor({ timeout: 5000 });
+    await shown(erin, 'team only').waitFor({ timeout: UI_MS });
     expect(await shown(erin, 'team only').textContent()).toMatch(/^dave.*team only$/);
-    // Every page joined so far is in team core: the earlier test's too.
-    await onlineUsers(erin, ['alice', 'bob', 'carol', 'dave', 'erin']);
+    // Every page joined is in team core: this test's two, the pages of other tests are closed.
+    await onlineUsers(erin, ['dave', 'erin']);
 
     // dave opens dm:#dave,erin; erin's page learns of it from personal:#erin and shows the room.
     await dave.fill('#dm-name', 'erin');
     await dave.click('#dm-open');
     await send(dave, 'just between us');
     const dm = erin.locator('#rooms button[data-channel="dm:#dave,erin"]');
-    await dm.waitFor({ timeout: 5000 });
+    await dm.waitFor({ timeout: UI_MS });
     await dm.click();
-    await shown(erin, 'just between us').waitFor({ timeout: 5000 });
+    await shown(erin, 'just between us').waitFor({ timeout: UI_MS });
     await send(erin, 'got it');
-    await shown(dave, 'got it').waitFor({ timeout: 5000 });
+    await shown(dave, 'got it').waitFor({ timeout: UI_MS });
     // Nobody else sees the conversation: it is not in general.
     await erin.click('#rooms button[data-channel="chat:general"]');
     expect(await shown(erin, 'just between us').count()).toBe(0);
     await dave.screenshot({ path: '/tmp/sample-dm.png' });
-  });
+  }, 30_000);
 
   it('falls back to SSE where WebSocket and HTTP streaming are blocked, and chats with a WebSocket page', async () => {
     const streams: string[] = [];
@@ -125,10 +147,10 @@ describe('sample chat page in a real browser', () => {
     expect(streams).toContain('/connection/sse');
 
     await send(frank, 'over sse');
-    await shown(gina, 'over sse').waitFor({ timeout: 5000 });
+    await shown(gina, 'over sse').waitFor({ timeout: UI_MS });
     await send(gina, 'back over websocket');
-    await shown(frank, 'back over websocket').waitFor({ timeout: 5000 });
+    await shown(frank, 'back over websocket').waitFor({ timeout: UI_MS });
     expect(streams).toContain('/emulation');
     await frank.screenshot({ path: '/tmp/sample-sse.png' });
-  });
+  }, 30_000);
 });

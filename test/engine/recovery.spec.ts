@@ -4,31 +4,23 @@ import type { Publication } from '../../lib/protocol/frames.js';
 const pubs = (...offsets: number[]): Publication[] => offsets.map((offset) => ({ data: offset, offset }));
 
 describe('isRecovered', () => {
-  const top = { offset: 5, epoch: 'e1' };
+  const top = { offset: 5 };
 
-  it('is true for a gapless run from the client offset to the top, in the same epoch', () => {
-    expect(isRecovered(pubs(3, 4, 5), top, { offset: 2, epoch: 'e1' })).toBe(true);
+  it('is true for a gapless run from the client offset to the top', () => {
+    expect(isRecovered(pubs(3, 4, 5), top, { offset: 2 })).toBe(true);
   });
 
   it('is true with nothing missed', () => {
-    expect(isRecovered([], top, { offset: 5, epoch: 'e1' })).toBe(true);
-  });
-
-  it('takes an empty epoch as "any epoch" (a client that never had one)', () => {
-    expect(isRecovered(pubs(1, 2, 3, 4, 5), top, { offset: 0, epoch: '' })).toBe(true);
-  });
-
-  it('is false in another epoch', () => {
-    expect(isRecovered(pubs(3, 4, 5), top, { offset: 2, epoch: 'e0' })).toBe(false);
+    expect(isRecovered([], top, { offset: 5 })).toBe(true);
   });
 
   it('is false when history lost the oldest missed publications', () => {
-    expect(isRecovered(pubs(4, 5), top, { offset: 2, epoch: 'e1' })).toBe(false);
+    expect(isRecovered(pubs(4, 5), top, { offset: 2 })).toBe(false);
   });
 
   it('is false when the page stops short of the top, or nothing came back but the top moved', () => {
-    expect(isRecovered(pubs(3, 4), top, { offset: 2, epoch: 'e1' })).toBe(false);
-    expect(isRecovered([], top, { offset: 3, epoch: 'e1' })).toBe(false);
+    expect(isRecovered(pubs(3, 4), top, { offset: 2 })).toBe(false);
+    expect(isRecovered([], top, { offset: 3 })).toBe(false);
   });
 });
 

@@ -41,6 +41,14 @@ export class RawClient {
     return raw;
   }
 
+  /** Opens a socket and connects with `token` (command 1); resolves once the server accepted it. */
+  static async connected(url: string, token: string): Promise<RawClient> {
+    const c = await RawClient.open(url);
+    c.command({ id: 1, connect: { token } });
+    await c.reply(1);
+    return c;
+  }
+
   send(frame: string | Buffer): void {
     this.ws.send(frame);
   }

@@ -3,23 +3,31 @@ import { SignJWT } from 'jose';
 
 export const TEST_SECRET = 'test-secret-for-streaming-e2e';
 
-/** An HS256 connection token; `expiresIn` in seconds (negative for an expired token). */
+/**
+ * `exp` for a token that lives at least `expiresIn` seconds. `exp` is in whole seconds: counted
+ * from the current second, a 1-second token minted at x.999 would be expired 1 ms later, so count
+ * from the next one (the token may live up to a second longer, never shorter).
+ */
+export function expiryIn(expiresIn: number): number {
+  return Math.ceil(Date.now() / 1000) + expiresIn;
+}
+
+/** An HS256 connection token living at least `expiresIn` seconds (negative for an expired token). */
 export async function connectionToken(
   user: string,
   claims: Record<string, unknown> = {},
   expiresIn = 3600,
   secret = TEST_SECRET,
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user)
-    .setIssuedAt(now)
-    .setExpirationTime(now + expiresIn)
+    .setIssuedAt(Math.floor(Date.now() / 1000))
+    .setExpirationTime(expiryIn(expiresIn))
     .sign(new TextEncoder().encode(secret));
 }
 
-/** An HS256 subscription token for `channel`; `expiresIn` in seconds (negative for an expired token). */
+/** An HS256 subscription token for `channel` living at least `expiresIn` seconds (negative for an expired token). */
 export async function subscriptionToken(
   user: string,
   channel: string,
@@ -46,10 +54,9 @@ export function unsignedToken(claims: Record<string, unknown>): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
 }
 
-/** Claims with `sub`, `iat` and `exp` (seconds from now) filled in. */
+/** Claims with `sub`, `iat` and `exp` (at least `expiresIn` seconds from now) filled in. */
 export function claimsFor(user: string, claims: Record<string, unknown> = {}, expiresIn = 3600): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
-  return { sub: user, iat: now, exp: now + expiresIn, ...claims };
+  return { sub: user, iat: Math.floor(Date.now() / 1000), exp: expiryIn(expiresIn), ...claims };
 }
 
 export const hmacKey = (secret = TEST_SECRET): Uint8Array => new TextEncoder().encode(secret);

@@ -128,6 +128,9 @@ describe('StreamingManager', () => {
       numUsers: 2,
       numChannels: 2,
       numSubscriptions: 3,
+      // Nothing queued or dropped: every client reads.
+      queuedBytes: 0,
+      droppedMessages: 0,
       uptimeSeconds: expect.any(Number),
     });
     expect(stats.uptimeSeconds).toBeGreaterThanOrEqual(0);

@@ -129,6 +129,7 @@ export class ClientSession {
 
   /** A frame from the transport: decode it and queue its commands. */
   handleFrame(frame: Buffer): void {
+    this.node.meter.received(frame.length);
     if (this.state === 'closed') return;
     let commands: Command[];
     try {
@@ -269,12 +270,14 @@ export class ClientSession {
       return;
     }
     if (command.method === 'connect') this.connectDeadline.clear();
+    const started = performance.now();
     try {
       const result = await this.dispatch(command);
       if (result !== undefined && !this.isClosed()) this.reply({ id: command.id, [command.method]: result });
     } catch (err) {
       this.fail(err, command);
     }
+    this.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
   }
 
   private async dispatch(command: Command): Promise<unknown> {
@@ -320,6 +323,7 @@ export class ClientSession {
       return;
     }
     this.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), this.describe());
+    this.node.meter.refused(error.code);
     if (command.method === 'connect') {
       this.unusable = true;
       this.connectDeadline.arm();
@@ -381,6 +385,8 @@ export class ClientSession {
     this.checkUserConnections();
     // Joining the node: from here the connect is answered, with its result or a disconnect.
     attempt.finish();
+    // The node began to drain while this connect was handled: its stores are closing.
+    if (this.node.stopped) throw new DisconnectError(DisconnectCode.Shutdown);
     this.state = 'connected';
     this.node.hub.addClient(this);
     this.node.clientConnected(this);

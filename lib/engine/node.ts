@@ -16,11 +16,13 @@ import { jsonCodec } from '../protocol/codecs.js';
 import { EncodedPush } from '../protocol/encoded-push.js';
 import { DisconnectCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
-import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
+import { AUTHENTICATOR, BACKEND, ENGINE_METER, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
 import { ChannelResolver } from './channel-resolver.js';
 import { ClientSession } from './client-session.js';
+import type { EngineMeter } from './engine-meter.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
+import { drainBatches } from './drain-batches.js';
 import { Hub } from './hub.js';
 import { IdempotencyCache } from './idempotency-cache.js';
 
@@ -51,6 +53,10 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
   private readonly connectedAt = new WeakMap<ClientSession, number>();
+  /** Connected sessions whose cleanup (unsubscribe, leave presence) has not finished. */
+  private connected = 0;
+  private allGone?: () => void;
+  private shutdownDone?: Promise<void>;
   private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
 
   constructor(
@@ -61,8 +67,9 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
     @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
+    @Inject(ENGINE_METER) readonly meter: EngineMeter,
   ) {
-    this.budget = new QueueBudget(options.limits.maxQueuedBytes);
+    this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
     this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
   }
@@ -83,7 +90,7 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
 
   /** A session speaking `codec`, JSON unless the transport negotiated protobuf. */
   createSession(connection: Connection, codec: Codec = jsonCodec): ClientSession {
-    return new ClientSession(this, connection, codec);
+    return new ClientSession(this, this.meter.meterConnection(connection), codec);
   }
 
   /** Whether the backend answers; rejects with the reason when it does not. */
@@ -141,14 +148,19 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   }
 
   clientConnected(session: ClientSession): void {
+    this.connected++;
     this.connectedAt.set(session, Date.now());
     const { id: client, user, transport, info: connInfo } = session.info;
+    this.log.report('verbose', 'connection opened', `connection opened over ${transport}`, `client ${client} user "${user}"`);
     this.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
   }
 
   clientDisconnected(session: ClientSession, code: number, reason: string): void {
     const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
+    const line = `connection closed: ${code} ${reason} after ${duration.toFixed(1)} s`;
+    this.log.report('verbose', `connection closed ${code}`, line, `client ${session.id} user "${session.user}"`);
     this.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
+    if (--this.connected === 0) this.allGone?.();
   }
 
   clientSubscribed(session: ClientSession, channel: string, serverSide: boolean): void {
@@ -173,11 +185,15 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
   onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
+    const started = performance.now();
     const encoded = new EncodedPush({ channel, pub: publication }, (codec, err) =>
       this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
     );
     const priority = ephemeral ? 'low' : 'normal';
     for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
+    if (!this.meter.active) return;
+    this.meter.delivered(channel, subscribers.size);
+    this.scheduler.afterFlush(() => this.meter.sent((performance.now() - started) / 1000));
   }
 
   onJoin(channel: string, info: WireClientInfo): void {
@@ -222,12 +238,34 @@ export class Node implements BrokerEvents, OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Closes every connection with 3001 shutdown, so clients reconnect elsewhere. */
-  async shutdown(): Promise<void> {
-    this.stopped = true;
-    for (const session of [...this.hub.allSessions()]) session.disconnect(DisconnectCode.Shutdown);
+  /**
+   * Drains the node, once however often it is called: readiness fails, connected clients get 3001
+   * (reconnect elsewhere) in batches spread over `shutdown.drainPeriod`, each after its queue is
+   * written, and the returned promise settles when their cleanup (unsubscribe, leave presence) is
+   * done or `websocket.closeTimeout` has passed.
+   */
+  shutdown(): Promise<void> {
+    return (this.shutdownDone ??= this.drain());
   }
 
+  private async drain(): Promise<void> {
+    this.stopped = true;
+    this.draining = true;
+    const sessions = [...this.hub.allSessions()];
+    for (const batch of drainBatches(sessions, this.options.drainPeriod * 1000)) {
+      if (batch.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, batch.delayMs));
+      for (const session of batch.sessions) session.disconnect(DisconnectCode.Shutdown);
+    }
+    if (this.connected === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => (this.allGone = resolve)),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.websocket.closeTimeout * 1000))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Nest destroys dependents first: the transports have stopped taking connections by now. */
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();

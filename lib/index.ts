@@ -8,6 +8,8 @@ export type {
   JwtOptions,
   LimitsOptions,
   MemoryBackendOptions,
+  MetricsOptions,
+  ShutdownOptions,
   StreamingModuleOptions,
   TransportsOptions,
   WebhookEndpointOptions,

@@ -4,3 +4,4 @@ export const HANDLER_HOOKS = Symbol('HANDLER_HOOKS');
 export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 export const BACKEND = Symbol('BACKEND');
 export const STREAMING_OBSERVERS = Symbol('STREAMING_OBSERVERS');
+export const ENGINE_METER = Symbol('ENGINE_METER');

@@ -6,6 +6,7 @@ import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { StreamingTokens } from './auth/streaming-tokens.js';
 import { createBackend } from './backends/create-backend.js';
 import { ChannelResolver } from './engine/channel-resolver.js';
+import { noMeter, type EngineMeter } from './engine/engine-meter.js';
 import { Node } from './engine/node.js';
 import { EventEmitterObserver } from './events/event-emitter.observer.js';
 import type { StreamingObserver } from './events/streaming-observer.interface.js';
@@ -13,9 +14,11 @@ import { HandlerRegistry } from './handlers/handler-registry.js';
 import { StreamingManager } from './manager/streaming-manager.js';
 import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve-options.js';
 import { StreamingHealthIndicator } from './observability/streaming-health.indicator.js';
+import { MetricsServer } from './metrics/metrics.server.js';
+import { StreamingMetrics } from './metrics/streaming-metrics.js';
 import { CHANNEL_ACCESS } from './permissions/channel-access.interface.js';
 import { PermissionChecker } from './permissions/permission-checker.js';
-import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
+import { AUTHENTICATOR, BACKEND, ENGINE_METER, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
 import { STREAMING_MODULE_OPTIONS, StreamingConfigurableModule } from './streaming-module-definition.js';
 import { ConnectionAdmission } from './transport/connection-admission.js';
 import { HttpFallbackTransport } from './transport/http-fallback.transport.js';
@@ -27,7 +30,11 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
   imports: [DiscoveryModule],
   providers: [
     { provide: STREAMING_OPTIONS, useFactory: resolveOptions, inject: [STREAMING_MODULE_OPTIONS] },
-    { provide: BACKEND, useFactory: createBackend, inject: [STREAMING_OPTIONS] },
+    {
+      provide: BACKEND,
+      useFactory: (o: ResolvedStreamingOptions, meter: EngineMeter) => meter.meterBackend(createBackend(o)),
+      inject: [STREAMING_OPTIONS, ENGINE_METER],
+    },
     // Resolves the configured authenticator once options and the app's providers exist.
     { provide: AUTHENTICATOR, useClass: AuthenticatorHost },
     HandlerRegistry,
@@ -42,11 +49,25 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     EventEmitterObserver,
     WebhookDispatcher,
     {
+      // Null when metrics are off: nothing is registered and the engine measures nothing.
+      provide: StreamingMetrics,
+      useFactory: (o: ResolvedStreamingOptions) => (o.metrics ? new StreamingMetrics(o.metrics) : null),
+      inject: [STREAMING_OPTIONS],
+    },
+    {
+      provide: ENGINE_METER,
+      useFactory: (metrics: StreamingMetrics | null) => metrics ?? noMeter,
+      inject: [StreamingMetrics],
+    },
+    {
       // Everything that watches the node; the node calls them in this order.
       provide: STREAMING_OBSERVERS,
-      useFactory: (events: EventEmitterObserver, webhooks: WebhookDispatcher): StreamingObserver[] =>
-        webhooks.enabled ? [events, webhooks] : [events],
-      inject: [EventEmitterObserver, WebhookDispatcher],
+      useFactory: (events: EventEmitterObserver, webhooks: WebhookDispatcher, metrics: StreamingMetrics | null): StreamingObserver[] => [
+        ...(metrics ? [metrics] : []),
+        events,
+        ...(webhooks.enabled ? [webhooks] : []),
+      ],
+      inject: [EventEmitterObserver, WebhookDispatcher, StreamingMetrics],
     },
     Node,
     ConnectionAdmission,
@@ -56,6 +77,7 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     StreamingTokens,
     ApiExecutor,
     HttpApiServer,
+    MetricsServer,
     StreamingHealthIndicator,
     WebhookDeadLetters,
   ],

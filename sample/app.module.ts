@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { Permission, Presets, StreamingModule } from '@streaming/nest';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { ChatHandlers } from './chat.handlers.js';
 import { HealthController } from './health.controller.js';
 import { RoomActivity } from './room-activity.js';
@@ -11,6 +12,9 @@ import { DevTokenController } from './dev-token.controller.js';
 @Module({})
 export class AppModule {
   static forRoot(config: SampleConfig = loadConfig()): DynamicModule {
+    // The app's registry: streaming's metrics beside the process's own, all at /metrics.
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
     return {
       module: AppModule,
       imports: [
@@ -53,6 +57,7 @@ export class AppModule {
           // Other services publish, subscribe and disconnect through POST /api/<method> with this key.
           ...(config.apiKey ? { api: { key: config.apiKey } } : {}),
           ...(config.webhook ? { webhooks: { endpoints: [config.webhook] } } : {}),
+          metrics: { enabled: true, registry },
         }),
       ],
       controllers: [HealthController, ...(config.devTokens ? [DevTokenController] : [])],

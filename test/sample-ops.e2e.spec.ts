@@ -38,6 +38,17 @@ describe('sample app: server API and health probes', () => {
     expect((await fetch(`${base}/api/info`, { method: 'POST', body: '{}' })).status).toBe(401);
   });
 
+  it('serves /metrics in Prometheus text, with streaming_ names beside the process metrics', async () => {
+    client = await connectedClient(sdkClient(base.replace('http', 'ws') + '/connection/websocket'));
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^streaming_connections 1$/m);
+    expect(text).toMatch(/^streaming_connections_opened_total\{transport="websocket"\} [1-9]\d*$/m);
+    expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
   it('serves /health and /health/ready', async () => {
     const live = await fetch(`${base}/health`);
     expect(live.status).toBe(200);

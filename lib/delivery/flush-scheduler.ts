@@ -1,4 +1,4 @@
-/** A queue with writes to flush (`Flushable`). */
+/** A queue with writes to flush (`OutboundQueue`). */
 export interface Flushable {
   flush(): void;
 }
@@ -13,18 +13,30 @@ export class FlushScheduler {
   // two flushes, and refilling a Set with every subscriber each turn made queueing 4× dearer.
   // Queues asking while a flush runs go to the next list, with their own turn.
   private queues: Flushable[] = [];
+  private afterRun: Array<() => void> = [];
 
   constructor(private readonly maxDelayMs = 0) {}
 
   schedule(queue: Flushable): void {
-    if (this.queues.push(queue) !== 1) return;
+    if (this.queues.push(queue) === 1 && this.afterRun.length === 0) this.arm();
+  }
+
+  /** Runs `callback` once what is queued now has been written (metrics time publications with it). */
+  afterFlush(callback: () => void): void {
+    if (this.afterRun.push(callback) === 1 && this.queues.length === 0) this.arm();
+  }
+
+  private arm(): void {
     if (this.maxDelayMs > 0) setTimeout(this.run, this.maxDelayMs);
     else setImmediate(this.run);
   }
 
   private readonly run = (): void => {
     const queues = this.queues;
+    const afterRun = this.afterRun;
     this.queues = [];
+    this.afterRun = [];
     for (const queue of queues) queue.flush();
+    for (const callback of afterRun) callback();
   };
 }

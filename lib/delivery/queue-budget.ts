@@ -18,7 +18,10 @@ export class QueueBudget {
   private enforcing = false;
   private dropped = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly onDropped: () => void = () => {},
+  ) {}
 
   /** After a write: what the queue holds now. Over the budget, the slowest queues are cut. */
   update(queue: BudgetedQueue, bytes: number): void {
@@ -33,6 +36,7 @@ export class QueueBudget {
   /** A low-priority message was dropped for a connection whose socket held too much. */
   countDropped(): void {
     this.dropped++;
+    this.onDropped();
   }
 
   /** Low-priority messages dropped on this node since it started. */

@@ -2,6 +2,8 @@ import type { Logger } from '@nestjs/common';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
 import { EncodedPush } from '../protocol/encoded-push.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
+import type { FlushScheduler } from '../delivery/flush-scheduler.js';
+import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { Hub } from './hub.js';
 
@@ -17,16 +19,22 @@ export class BrokerListener implements BrokerEvents {
     private readonly logger: Logger,
     /** `limits.maxJoinLeaveSubscribers`. */
     private readonly maxJoinLeaveSubscribers: number,
+    private readonly meter: EngineMeter,
+    private readonly scheduler: FlushScheduler,
   ) {}
 
   onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);
     if (!subscribers) return;
+    const started = performance.now();
     const encoded = new EncodedPush({ channel, pub: publication }, (codec, err) =>
       this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
     );
     const priority = ephemeral ? 'low' : 'normal';
     for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
+    if (!this.meter.active) return;
+    this.meter.delivered(channel, subscribers.size);
+    this.scheduler.afterFlush(() => this.meter.sent((performance.now() - started) / 1000));
   }
 
   onJoin(channel: string, info: WireClientInfo): void {

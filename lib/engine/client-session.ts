@@ -41,7 +41,7 @@ export class ClientSession implements EngineSession {
     /** JSON unless the transport negotiated protobuf. */
     private readonly codec: Codec = jsonCodec,
   ) {
-    this.core = new SessionCore(node, connection, codec, this);
+    this.core = new SessionCore(node, node.meter.meterConnection(connection), codec, this);
     this.core.onClose = (code, reason, wasConnected) => this.release(code, reason, wasConnected);
     this.subscriptions = new SessionSubscriptions(this.core);
     this.serverSide = new ServerSideSubscriptions(this.core, this.subscriptions);
@@ -66,6 +66,7 @@ export class ClientSession implements EngineSession {
 
   /** A frame from the transport: decode it and queue its commands. */
   handleFrame(frame: Buffer): void {
+    this.node.meter.received(frame.length);
     if (this.core.isClosed()) return;
     let commands: Command[];
     try {
@@ -164,14 +165,17 @@ export class ClientSession implements EngineSession {
       return;
     }
     if (command.method === 'connect') this.auth.connectArrived();
+    const started = performance.now();
     try {
       const { result, afterReply } = await this.dispatch(command);
-      if (core.isClosed()) return;
-      if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
-      await afterReply?.();
+      if (!core.isClosed()) {
+        if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
+        await afterReply?.();
+      }
     } catch (err) {
       this.answerFailure(err, command);
     }
+    this.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
   }
 
   private dispatch(command: Command): Promise<CommandOutcome> {
@@ -214,6 +218,7 @@ export class ClientSession implements EngineSession {
     const error = core.fail(err);
     if (!error) return;
     this.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), core.describe());
+    this.node.meter.refused(error.code);
     if (command.method === 'connect') this.auth.refused();
     core.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }

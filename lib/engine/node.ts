@@ -17,10 +17,12 @@ import type { PresenceStats } from '../presence/presence-store.interface.js';
 import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { StreamingError } from '../protocol/protocol-error.js';
-import { AUTHENTICATOR, BACKEND, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
+import { AUTHENTICATOR, BACKEND, ENGINE_METER, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from '../streaming.constants.js';
 import { PermissionChecker } from '../permissions/permission-checker.js';
 import { BrokerListener } from './broker-listener.js';
 import { ChannelResolver } from './channel-resolver.js';
+import { drainBatches } from './drain-batches.js';
+import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
@@ -63,6 +65,10 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
   private readonly connectedAt = new WeakMap<EngineSession, number>();
+  /** Connected sessions whose cleanup (unsubscribe, leave presence) has not finished. */
+  private connected = 0;
+  private allGone?: () => void;
+  private shutdownDone?: Promise<void>;
   private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
 
@@ -75,15 +81,16 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     readonly permissions: PermissionChecker,
     @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
     @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
+    @Inject(ENGINE_METER) readonly meter: EngineMeter,
   ) {
-    this.budget = new QueueBudget(options.limits.maxQueuedBytes);
+    this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
     this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
   }
 
   async onModuleInit(): Promise<void> {
-    const listener = new BrokerListener(this.hub, this.logger, this.options.limits.maxJoinLeaveSubscribers);
+    const listener = new BrokerListener(this.hub, this.logger, this.options.limits.maxJoinLeaveSubscribers, this.meter, this.scheduler);
     await this.backend.broker.start(listener);
     this.presenceRefresher.start();
   }
@@ -208,14 +215,19 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   }
 
   clientConnected(session: EngineSession): void {
+    this.connected++;
     this.connectedAt.set(session, Date.now());
     const { id: client, user, transport, info: connInfo } = session.info;
+    this.log.report('verbose', 'connection opened', `connection opened over ${transport}`, `client ${client} user "${user}"`);
     this.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
   }
 
   clientDisconnected(session: EngineSession, code: number, reason: string): void {
     const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
+    const line = `connection closed: ${code} ${reason} after ${duration.toFixed(1)} s`;
+    this.log.report('verbose', `connection closed ${code}`, line, `client ${session.id} user "${session.user}"`);
     this.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
+    if (--this.connected === 0) this.allGone?.();
   }
 
   clientSubscribed(session: EngineSession, channel: string, serverSide: boolean): void {
@@ -237,13 +249,35 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Closes every connection with 3001 shutdown, so clients reconnect elsewhere. */
-  async shutdown(): Promise<void> {
-    this.stopped = true;
-    this.presenceRefresher.stop();
-    for (const session of [...this.hub.allSessions()]) session.disconnect(DisconnectCode.Shutdown);
+  /**
+   * Drains the node, once however often it is called: readiness fails, connected clients get 3001
+   * (reconnect elsewhere) in batches spread over `shutdown.drainPeriod`, each after its queue is
+   * written, and the returned promise settles when their cleanup (unsubscribe, leave presence) is
+   * done or `websocket.closeTimeout` has passed.
+   */
+  shutdown(): Promise<void> {
+    return (this.shutdownDone ??= this.drain());
   }
 
+  private async drain(): Promise<void> {
+    this.stopped = true;
+    this.draining = true;
+    this.presenceRefresher.stop();
+    const sessions = [...this.hub.allSessions()];
+    for (const batch of drainBatches(sessions, this.options.drainPeriod * 1000)) {
+      if (batch.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, batch.delayMs));
+      for (const session of batch.sessions) session.disconnect(DisconnectCode.Shutdown);
+    }
+    if (this.connected === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => (this.allGone = resolve)),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.websocket.closeTimeout * 1000))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Nest destroys dependents first: the transports have stopped taking connections by now. */
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();

@@ -86,6 +86,8 @@ export class SessionAuth {
     this.checkUserConnections();
     // Joining the node: from here the connect is answered, with its result or a disconnect.
     attempt.finish();
+    // The node began to drain while this connect was handled: its stores are closing.
+    if (node.stopped) throw new DisconnectError(DisconnectCode.Shutdown);
     core.state = 'connected';
     node.hub.addClient(core.session);
     node.clientConnected(core.session);

@@ -21,6 +21,7 @@ import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, checkString, isRecord } from './option-checks.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
+import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import type { AuthOptions, JwtOptions, LimitsOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
@@ -46,6 +47,10 @@ export interface ResolvedStreamingOptions {
   /** Undefined when the API is off (no key). */
   api?: ResolvedApiOptions;
   webhooks?: ResolvedWebhooksOptions;
+  /** Undefined when metrics are off (the default). */
+  metrics?: ResolvedMetricsOptions;
+  /** Seconds over which shutdown disconnects clients. */
+  drainPeriod: number;
 }
 
 const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -56,7 +61,7 @@ const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
-  api: true, webhooks: true, delivery: true, transports: true,
+  api: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const AUTH_KEYS = keysOf<AuthOptions>({ jwt: true, anonymous: true, authenticator: true, expiredCloseDelay: true, expiredSubCloseDelay: true });
 const JWT_KEYS = keysOf<JwtOptions>({
@@ -331,5 +336,15 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     transports,
     api,
     webhooks: resolveWebhooksOptions(options.webhooks),
+    metrics: resolveMetricsOptions(options.metrics),
+    drainPeriod: resolveDrainPeriod(options.shutdown),
   };
+}
+
+function resolveDrainPeriod(shutdown: StreamingModuleOptions['shutdown']): number {
+  if (shutdown === undefined) return 5;
+  if (!isRecord(shutdown as unknown)) throw new StreamingOptionsError('shutdown', 'must be an object');
+  checkKnownKeys('shutdown', shutdown as Record<string, unknown>, ['drainPeriod'], 'a shutdown option');
+  checkNumber('shutdown.drainPeriod', shutdown.drainPeriod, 0);
+  return shutdown.drainPeriod ?? 5;
 }

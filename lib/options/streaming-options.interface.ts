@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { Registry } from 'prom-client';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { StreamingEventName } from '../events/streaming-events.js';
@@ -211,4 +212,27 @@ export interface StreamingModuleOptions {
   api?: HttpApiOptions;
   /** POST the node's events to HTTP endpoints, signed. */
   webhooks?: WebhooksOptions;
+  /** Prometheus metrics (prom-client); off unless `metrics.enabled`. */
+  metrics?: MetricsOptions;
+  /** What `app.close()` (or SIGTERM with `enableShutdownHooks`) does before the node stops. */
+  shutdown?: ShutdownOptions;
+}
+
+export interface MetricsOptions {
+  /** Collect and serve the node's metrics. Default false. */
+  enabled?: boolean;
+  /** The registry the metrics go in. Default: prom-client's default registry (`register`). */
+  registry?: Registry;
+  /** Put before every metric name (`myapp_` gives `myapp_streaming_connections`). Default none. */
+  prefix?: string;
+  /** Where the node serves the registry in Prometheus text; `false` when the app serves it from its own endpoint. Default `/metrics`. */
+  path?: string | false;
+}
+
+export interface ShutdownOptions {
+  /**
+   * Seconds over which connected clients are disconnected with 3001 on shutdown, in batches, so
+   * that they do not all reconnect to the other nodes at the same instant. Default 5; 0 disconnects all at once.
+   */
+  drainPeriod?: number;
 }

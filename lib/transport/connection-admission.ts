@@ -16,6 +16,7 @@ export type Refusal = 429 | 503;
 export class ConnectionAdmission implements OnModuleDestroy {
   private readonly attempts?: AddressRateLimiter;
   private open = 0;
+  private accepting = true;
 
   constructor(
     private readonly node: Node,
@@ -30,6 +31,10 @@ export class ConnectionAdmission implements OnModuleDestroy {
    * then `release()` exactly once when the connection is gone.
    */
   admit(address: string, transport: string): Refusal | undefined {
+    if (!this.accepting) {
+      this.node.log.report('debug', `${transport} 503 shutdown`, `shutting down: refusing ${transport} connections with 503`);
+      return 503;
+    }
     if (this.attempts && !this.attempts.admit(address)) {
       const rate = this.options.limits.connectionAttemptsPerSecond;
       this.node.log.report('verbose', `${transport} 429`, `${address} over ${rate} connection attempts/s: refusing ${transport} connections with 429`);
@@ -48,7 +53,13 @@ export class ConnectionAdmission implements OnModuleDestroy {
     this.open--;
   }
 
+  /**
+   * Shutdown begins: no connection is taken from here. Nest destroys dependents first, so this
+   * runs before the node drains and closes its stores: no upgrade can slip in between and get a
+   * session on closed stores.
+   */
   onModuleDestroy(): void {
+    this.accepting = false;
     this.attempts?.close();
   }
 }

@@ -57,7 +57,14 @@ describe('app events through @nestjs/event-emitter', () => {
     audit.seen.length = 0;
     audit.failOnPublished = false;
   });
-  afterEach(() => client?.disconnect());
+  // The next test starts once this one's connection is gone through its last event (`disconnected`
+  // follows its unsubscribes), so no test sees another's events whatever the order.
+  afterEach(async () => {
+    if (!client) return;
+    client.disconnect();
+    client = undefined;
+    await eventually(() => expect(audit.seen.some((e) => e.name === StreamingEvents.Disconnected)).toBe(true));
+  });
   afterAll(() => server.close());
 
   it('follows a connection through its life with typed payloads, in order', async () => {

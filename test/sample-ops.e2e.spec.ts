@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Centrifuge } from 'centrifuge';
 import type { AddressInfo } from 'node:net';
+import { StreamingManager } from '../lib/index.js';
 import { createSampleApp } from '../sample/app.js';
 import { loadConfig } from '../sample/config.js';
 import { connectedClient, once, sdkClient, subscribed } from './support/centrifuge-client.js';
 import { eventSource } from './support/message-stream.js';
+import { until } from './support/wait.js';
 
 const KEY = 'sample-api-key';
 
@@ -18,7 +20,14 @@ describe('sample app: server API and health probes', () => {
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
-  afterEach(() => client?.disconnect());
+  // Each test starts on a node its predecessor has left (streams closed, sockets gone), so counts
+  // such as `num_clients` and `streaming_connections` are this test's own whatever the order.
+  afterEach(async () => {
+    client?.disconnect();
+    client = undefined;
+    const streaming = app.get(StreamingManager);
+    await until(() => streaming.stats().numClients === 0, 'the test\'s connections are gone');
+  });
   afterAll(() => app.close());
 
   it('serves the API at /api with STREAMING_API_KEY: a service announces to anonymous readers', async () => {
@@ -71,9 +80,11 @@ describe('sample app: server API and health probes', () => {
     } finally {
       source.close();
     }
-    const posted = await fetch(`${base}/connection/uni_sse`, { method: 'POST', body: JSON.stringify({ token }) });
+    // Aborted, not only cancelled: the stream's socket must close for the server to see the client go.
+    const abort = new AbortController();
+    const posted = await fetch(`${base}/connection/uni_sse`, { method: 'POST', body: JSON.stringify({ token }), signal: abort.signal });
     const { value } = await posted.body!.getReader().read();
     expect(new TextDecoder().decode(value)).toMatch(/^data: \{"connect":/);
-    await posted.body!.cancel().catch(() => undefined);
+    abort.abort();
   });
 });

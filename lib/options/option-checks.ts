@@ -23,3 +23,6 @@ export function checkKnownKeys(field: string, value: Record<string, unknown>, kn
     if (!known.includes(key)) throw new StreamingOptionsError(field ? `${field}.${key}` : key, `is not ${what}`);
   }
 }
+
+/** Every key of `T`: a record, so that an option added to the interface and not here fails to compile. */
+export const keysOf = <T>(keys: Record<keyof T, true>): string[] => Object.keys(keys);

@@ -71,6 +71,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   private shutdownDone?: Promise<void>;
   private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
+  private readonly listener: BrokerListener;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -87,11 +88,12 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
+    const deltaAllowed = (channel: string) => resolver.resolve(channel).options.allowedDeltaTypes.length > 0;
+    this.listener = new BrokerListener(this.hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, deltaAllowed);
   }
 
   async onModuleInit(): Promise<void> {
-    const listener = new BrokerListener(this.hub, this.logger, this.options.limits.maxJoinLeaveSubscribers, this.meter, this.scheduler);
-    await this.backend.broker.start(listener);
+    await this.backend.broker.start(this.listener);
     this.presenceRefresher.start();
   }
 
@@ -108,6 +110,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
 
   async removeSubscription(channel: string, session: EngineSession): Promise<void> {
     if (!this.hub.unsubscribe(channel, session)) return;
+    this.listener.channelVacated(channel);
     this.emit({ name: StreamingEvents.ChannelVacated, payload: { channel } });
     await this.backend.broker.unsubscribe(channel);
   }

@@ -6,6 +6,7 @@ import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
 import { resolveDelivery, type ResolvedDeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
+import { deltaTypes } from '../delivery/delta-publication.js';
 import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.js';
@@ -71,6 +72,7 @@ function checkNamespace(field: string, ns: unknown): void {
       throw new StreamingOptionsError(`${field}.${key}`, `must be a ${typeof expected}, got ${JSON.stringify(value)}`);
     }
     if (typeof value === 'number') checkNumber(`${field}.${key}`, value, 0);
+    if (key === 'allowedDeltaTypes') checkDeltaTypes(`${field}.${key}`, value);
   }
   const { historySize, historyTtl, forceRecovery } = withDefaults(ns as NamespaceOptions);
   // Centrifugo needs both too: a size without a ttl would start with history silently off. (A ttl
@@ -80,6 +82,13 @@ function checkNamespace(field: string, ns: unknown): void {
   }
   if (forceRecovery && !(historySize > 0 && historyTtl > 0)) {
     throw new StreamingOptionsError(`${field}.forceRecovery`, 'needs historySize and historyTtl above 0');
+  }
+}
+
+function checkDeltaTypes(field: string, value: unknown): void {
+  const known: readonly unknown[] = deltaTypes;
+  if (!Array.isArray(value) || !value.every((type) => known.includes(type))) {
+    throw new StreamingOptionsError(field, `must be a list of ${deltaTypes.join(', ')}, got ${JSON.stringify(value)}`);
   }
 }
 

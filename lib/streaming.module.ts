@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AdminServer } from './admin/admin.server.js';
+import { ChannelActivity } from './admin/channel-activity.observer.js';
 import { ApiExecutor } from './api/api-executor.js';
 import { HttpApiServer } from './api/http-api.server.js';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
@@ -62,12 +64,14 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     {
       // Everything that watches the node; the node calls them in this order.
       provide: STREAMING_OBSERVERS,
-      useFactory: (events: EventEmitterObserver, webhooks: WebhookDispatcher, metrics: StreamingMetrics | null): StreamingObserver[] => [
-        ...(metrics ? [metrics] : []),
-        events,
-        ...(webhooks.enabled ? [webhooks] : []),
-      ],
-      inject: [EventEmitterObserver, WebhookDispatcher, StreamingMetrics],
+      useFactory: (
+        o: ResolvedStreamingOptions,
+        events: EventEmitterObserver,
+        webhooks: WebhookDispatcher,
+        metrics: StreamingMetrics | null,
+        activity: ChannelActivity,
+      ): StreamingObserver[] => [...(metrics ? [metrics] : []), events, ...(webhooks.enabled ? [webhooks] : []), ...(o.admin ? [activity] : [])],
+      inject: [STREAMING_OPTIONS, EventEmitterObserver, WebhookDispatcher, StreamingMetrics, ChannelActivity],
     },
     Node,
     ConnectionAdmission,
@@ -78,6 +82,8 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     ApiExecutor,
     HttpApiServer,
     MetricsServer,
+    ChannelActivity,
+    AdminServer,
     StreamingHealthIndicator,
     WebhookDeadLetters,
   ],

@@ -11,6 +11,7 @@ import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.js';
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
+import { resolveAdminOptions, type ResolvedAdminOptions } from './resolve-admin-options.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
 import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
@@ -36,6 +37,8 @@ export interface ResolvedStreamingOptions {
   channelAccess: ChannelAccess;
   /** Undefined when the API is off (no key). */
   api?: ResolvedApiOptions;
+  /** The admin dashboard; undefined when off. */
+  admin?: ResolvedAdminOptions;
   webhooks?: ResolvedWebhooksOptions;
   /** Undefined when metrics are off (the default). */
   metrics?: ResolvedMetricsOptions;
@@ -48,7 +51,7 @@ const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
-  api: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
+  api: true, admin: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
   path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
@@ -206,6 +209,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   }
   const api = resolveApiOptions(options.api, websocket.path);
   const transports = resolveTransportsOptions(options.transports, { 'websocket.path': websocket.path, 'api.path': api?.path });
+  const metrics = resolveMetricsOptions(options.metrics);
+  const admin = resolveAdminOptions(options.admin, { 'websocket.path': websocket.path, 'api.path': api?.path, 'metrics.path': metrics?.path });
   return {
     backend,
     auth,
@@ -223,8 +228,9 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     channelAccess,
     transports,
     api,
+    admin,
     webhooks: resolveWebhooksOptions(options.webhooks),
-    metrics: resolveMetricsOptions(options.metrics),
+    metrics,
     drainPeriod: resolveDrainPeriod(options.shutdown),
   };
 }

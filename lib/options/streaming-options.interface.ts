@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { IncomingMessage } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
@@ -210,6 +211,8 @@ export interface StreamingModuleOptions {
   channelAccess?: ChannelAccess;
   /** The Centrifugo-compatible server HTTP API; off unless `api.key` is set. */
   api?: HttpApiOptions;
+  /** The operators' dashboard (nodes, connections, channels, a live tail, actions); off unless `admin.enabled`. */
+  admin?: AdminOptions;
   /** POST the node's events to HTTP endpoints, signed. */
   webhooks?: WebhooksOptions;
   /** Prometheus metrics (prom-client); off unless `metrics.enabled`. */
@@ -235,4 +238,20 @@ export interface ShutdownOptions {
    * that they do not all reconnect to the other nodes at the same instant. Default 5; 0 disconnects all at once.
    */
   drainPeriod?: number;
+}
+
+/** Decides whether a request to the dashboard is an operator's (the app's own login, an SSO header...). */
+export type AdminAuthorize = (req: IncomingMessage) => boolean | Promise<boolean>;
+
+export interface AdminOptions {
+  /** Serve the dashboard. Default false. */
+  enabled?: boolean;
+  /** The operators' password (12 characters at least); the page asks for it and keeps a signed session cookie. */
+  password?: string;
+  /** Instead of a password: every dashboard request passes through this check (e.g. the app's own session). */
+  authorize?: AdminAuthorize;
+  /** Where the dashboard is served. Default `/admin`. */
+  path?: string;
+  /** Seconds a password session lasts. Default 28800 (8 hours). */
+  sessionTtl?: number;
 }

@@ -1,6 +1,8 @@
 export { StreamingModule } from './streaming.module.js';
 export { STREAMING_ASYNC_OPTIONS_TYPE, STREAMING_OPTIONS_TYPE } from './streaming-module-definition.js';
 export type {
+  AdminAuthorize,
+  AdminOptions,
   AuthOptions,
   BackendOptions,
   FallbackTransportOption,
@@ -9,15 +11,18 @@ export type {
   LimitsOptions,
   MemoryBackendOptions,
   MetricsOptions,
+  PresenceStatusOptions,
   ShutdownOptions,
   StreamingModuleOptions,
   TransportsOptions,
+  TypingOptions,
   WebhookEndpointOptions,
   WebhooksOptions,
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
 export type { CompressionOptions, DeliveryOptions } from './options/delivery-options.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
+export type { DeltaType } from './delivery/delta-publication.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
 export { StreamingTokenError } from './auth/streaming-token-error.js';
 
@@ -102,3 +107,10 @@ export type { ReadinessOptions, StreamingHealthDetails, StreamingHealthResult } 
 export { WebhookDeadLetters } from './webhooks/webhook-dead-letters.js';
 export type { WebhookDeadLetter } from './webhooks/webhook-dead-letter-store.js';
 export { verifyWebhookSignature, WebhookHeaders } from './webhooks/webhook-signature.js';
+
+export { PresenceTracker, PRESENCE_TYPE } from './presence/presence-tracker.js';
+export type { OnlineUser } from './presence/presence-tracker.js';
+export type { StatusName, UserStatus } from './presence/user-status.js';
+export { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
+export type { UserStatusStore } from './presence/user-status-store.interface.js';
+export { TypingTracker, TYPING_TYPE } from './typing/typing-tracker.js';

@@ -18,6 +18,12 @@ import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve
 import { StreamingHealthIndicator } from './observability/streaming-health.indicator.js';
 import { MetricsServer } from './metrics/metrics.server.js';
 import { StreamingMetrics } from './metrics/streaming-metrics.js';
+import { PresenceTracker } from './presence/presence-tracker.js';
+import { PresenceHandlers } from './presence/presence.handlers.js';
+import { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
+import { TypingTracker } from './typing/typing-tracker.js';
+import { TypingHandlers } from './typing/typing.handlers.js';
+import type { Backend } from './backends/backend.interface.js';
 import { CHANNEL_ACCESS } from './permissions/channel-access.interface.js';
 import { PermissionChecker } from './permissions/permission-checker.js';
 import { AUTHENTICATOR, BACKEND, ENGINE_METER, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
@@ -86,7 +92,12 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     AdminServer,
     StreamingHealthIndicator,
     WebhookDeadLetters,
+    { provide: USER_STATUS_STORE, useFactory: (backend: Backend) => backend.userStatus, inject: [BACKEND] },
+    PresenceTracker,
+    PresenceHandlers,
+    TypingTracker,
+    TypingHandlers,
   ],
-  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters],
+  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

@@ -1,12 +1,15 @@
 import type { Broker } from '../broker/broker.interface.js';
 import type { HistoryStore } from '../history/history-store.interface.js';
 import type { PresenceStore } from '../presence/presence-store.interface.js';
+import type { UserStatusStore } from '../presence/user-status-store.interface.js';
 
-/** The three stores a backend provides to the engine. */
+/** The stores a backend provides: the engine's three, and those of the chat services. */
 export interface Backend {
   broker: Broker;
   history: HistoryStore;
   presence: PresenceStore;
+  /** Users' statuses and connection counts (`PresenceTracker`). */
+  userStatus: UserStatusStore;
   /** Resolves when the backend answers (the readiness check times it); rejects with the reason when not. */
   ping(): Promise<void>;
 }

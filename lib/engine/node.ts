@@ -80,7 +80,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     @Inject(HANDLER_HOOKS) readonly hooks: HandlerHooks,
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
-    @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
+    @Inject(STREAMING_OBSERVERS) private observers: StreamingObserver[],
     @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
     @Inject(ENGINE_METER) readonly meter: EngineMeter,
   ) {
@@ -241,6 +241,14 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
   }
 
+  /**
+   * Watches the node from now on: for the module's services that publish through the node themselves
+   * (an observer provider injecting the node could not be one of the observers the node is made with).
+   */
+  addObserver(observer: StreamingObserver): void {
+    this.observers = [...this.observers, observer];
+  }
+
   /** The one place events leave the engine: an observer's fault is logged, never the engine's problem. */
   private emit(event: StreamingEvent): void {
     for (const observer of this.observers) {
@@ -284,7 +292,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();
-    const { broker, history, presence } = this.backend;
-    await Promise.all([broker.close(), history.close(), presence.close()]);
+    const { broker, history, presence, userStatus } = this.backend;
+    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close()]);
   }
 }

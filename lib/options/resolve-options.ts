@@ -11,6 +11,7 @@ import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.js';
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
+import { resolvePresenceStatusOptions, resolveTypingOptions, type ResolvedPresenceStatusOptions, type ResolvedTypingOptions } from './resolve-chat-options.js';
 import { resolveAdminOptions, type ResolvedAdminOptions } from './resolve-admin-options.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
@@ -37,6 +38,8 @@ export interface ResolvedStreamingOptions {
   channelAccess: ChannelAccess;
   /** Undefined when the API is off (no key). */
   api?: ResolvedApiOptions;
+  typing: ResolvedTypingOptions;
+  presenceStatus: ResolvedPresenceStatusOptions;
   /** The admin dashboard; undefined when off. */
   admin?: ResolvedAdminOptions;
   webhooks?: ResolvedWebhooksOptions;
@@ -51,7 +54,7 @@ const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
-  api: true, admin: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
+  api: true, admin: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
   path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
@@ -229,6 +232,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     transports,
     api,
     admin,
+    typing: resolveTypingOptions(options.typing),
+    presenceStatus: resolvePresenceStatusOptions(options.presenceStatus),
     webhooks: resolveWebhooksOptions(options.webhooks),
     metrics,
     drainPeriod: resolveDrainPeriod(options.shutdown),

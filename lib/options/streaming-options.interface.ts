@@ -211,6 +211,10 @@ export interface StreamingModuleOptions {
   channelAccess?: ChannelAccess;
   /** The Centrifugo-compatible server HTTP API; off unless `api.key` is set. */
   api?: HttpApiOptions;
+  /** The `typing` rpc and `TypingTracker`. */
+  typing?: TypingOptions;
+  /** Per-user status (`presence.status` rpc, `PresenceTracker`). */
+  presenceStatus?: PresenceStatusOptions;
   /** The operators' dashboard (nodes, connections, channels, a live tail, actions); off unless `admin.enabled`. */
   admin?: AdminOptions;
   /** POST the node's events to HTTP endpoints, signed. */
@@ -254,4 +258,19 @@ export interface AdminOptions {
   path?: string;
   /** Seconds a password session lasts. Default 28800 (8 hours). */
   sessionTtl?: number;
+}
+
+export interface TypingOptions {
+  /** Seconds between two `typing: true` broadcasts of one user in one channel while they type on. Default 2. */
+  throttle?: number;
+  /** Seconds after the last `typing` call at which typing ends by itself (a `typing: false` broadcast). Default 5. */
+  timeout?: number;
+}
+
+export interface PresenceStatusOptions {
+  /**
+   * Seconds a user stays `online` after their last connection closed, so that a page reload does not
+   * broadcast offline-online. Default 5.
+   */
+  offlineGrace?: number;
 }

@@ -2,10 +2,17 @@ import type { Backend } from '../backend.interface.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryHistoryStore } from './memory-history-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import { MemoryUserStatusStore } from './memory-user-status-store.js';
 
 /** `presenceTtl`: seconds a presence entry lives without the node's refresh. */
 export function createMemoryBackend(presenceTtl: number): Backend {
   const history = new MemoryHistoryStore();
   const broker = new MemoryBroker(history);
-  return { broker, history, presence: new MemoryPresenceStore(presenceTtl), ping: () => broker.ping() };
+  return {
+    broker,
+    history,
+    presence: new MemoryPresenceStore(presenceTtl),
+    userStatus: new MemoryUserStatusStore(),
+    ping: () => broker.ping(),
+  };
 }

@@ -12,6 +12,7 @@ export type {
   MemoryBackendOptions,
   MetricsOptions,
   PresenceStatusOptions,
+  RoomsOptions,
   ShutdownOptions,
   StreamingModuleOptions,
   TransportsOptions,
@@ -114,3 +115,9 @@ export type { StatusName, UserStatus } from './presence/user-status.js';
 export { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
 export type { UserStatusStore } from './presence/user-status-store.interface.js';
 export { TypingTracker, TYPING_TYPE } from './typing/typing-tracker.js';
+export { RoomService } from './rooms/room.service.js';
+export type { CreateRoomInput, RoomPatch } from './rooms/room.service.js';
+export { MEMBER_TYPE } from './rooms/room.js';
+export type { Room, RoomAction, RoomMember, RoomRole } from './rooms/room.js';
+export { ROOM_STORE } from './rooms/room-store.interface.js';
+export type { MembersPage, RoomStore } from './rooms/room-store.interface.js';

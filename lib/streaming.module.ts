@@ -22,6 +22,9 @@ import { PresenceTracker } from './presence/presence-tracker.js';
 import { PresenceHandlers } from './presence/presence.handlers.js';
 import { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
 import { TypingTracker } from './typing/typing-tracker.js';
+import { RoomAccess } from './rooms/room-access.js';
+import { ROOM_STORE, type RoomStore } from './rooms/room-store.interface.js';
+import { RoomService } from './rooms/room.service.js';
 import { TypingHandlers } from './typing/typing.handlers.js';
 import type { Backend } from './backends/backend.interface.js';
 import { CHANNEL_ACCESS } from './permissions/channel-access.interface.js';
@@ -53,7 +56,13 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       inject: [STREAMING_OPTIONS],
     },
     PermissionChecker,
-    { provide: CHANNEL_ACCESS, useFactory: (o: ResolvedStreamingOptions) => o.channelAccess, inject: [STREAMING_OPTIONS] },
+    { provide: ROOM_STORE, useFactory: (backend: Backend) => backend.rooms, inject: [BACKEND] },
+    {
+      // The app's `channelAccess` first, then the room rules.
+      provide: CHANNEL_ACCESS,
+      useFactory: (o: ResolvedStreamingOptions, rooms: RoomStore) => new RoomAccess(rooms, o.rooms.roles, o.channelAccess),
+      inject: [STREAMING_OPTIONS, ROOM_STORE],
+    },
     EventEmitterObserver,
     WebhookDispatcher,
     {
@@ -97,7 +106,8 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     PresenceHandlers,
     TypingTracker,
     TypingHandlers,
+    RoomService,
   ],
-  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker],
+  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker, RoomService],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

@@ -1,6 +1,7 @@
 import type { Broker } from '../broker/broker.interface.js';
 import type { HistoryStore } from '../history/history-store.interface.js';
 import type { PresenceStore } from '../presence/presence-store.interface.js';
+import type { RoomStore } from '../rooms/room-store.interface.js';
 import type { UserStatusStore } from '../presence/user-status-store.interface.js';
 
 /** The stores a backend provides: the engine's three, and those of the chat services. */
@@ -10,6 +11,8 @@ export interface Backend {
   presence: PresenceStore;
   /** Users' statuses and connection counts (`PresenceTracker`). */
   userStatus: UserStatusStore;
+  /** Rooms and members (`RoomService`). */
+  rooms: RoomStore;
   /** Resolves when the backend answers (the readiness check times it); rejects with the reason when not. */
   ping(): Promise<void>;
 }

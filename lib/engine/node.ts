@@ -292,7 +292,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();
-    const { broker, history, presence, userStatus } = this.backend;
-    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close()]);
+    const { broker, history, presence, userStatus, rooms } = this.backend;
+    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close(), rooms.close()]);
   }
 }

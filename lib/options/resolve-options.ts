@@ -11,7 +11,14 @@ import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.js';
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
-import { resolvePresenceStatusOptions, resolveTypingOptions, type ResolvedPresenceStatusOptions, type ResolvedTypingOptions } from './resolve-chat-options.js';
+import {
+  resolvePresenceStatusOptions,
+  resolveRoomsOptions,
+  resolveTypingOptions,
+  type ResolvedPresenceStatusOptions,
+  type ResolvedRoomsOptions,
+  type ResolvedTypingOptions,
+} from './resolve-chat-options.js';
 import { resolveAdminOptions, type ResolvedAdminOptions } from './resolve-admin-options.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
@@ -39,6 +46,7 @@ export interface ResolvedStreamingOptions {
   /** Undefined when the API is off (no key). */
   api?: ResolvedApiOptions;
   typing: ResolvedTypingOptions;
+  rooms: ResolvedRoomsOptions;
   presenceStatus: ResolvedPresenceStatusOptions;
   /** The admin dashboard; undefined when off. */
   admin?: ResolvedAdminOptions;
@@ -54,7 +62,7 @@ const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
-  api: true, admin: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
+  api: true, admin: true, rooms: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
   path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
@@ -233,6 +241,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     api,
     admin,
     typing: resolveTypingOptions(options.typing),
+    rooms: resolveRoomsOptions(options.rooms),
     presenceStatus: resolvePresenceStatusOptions(options.presenceStatus),
     webhooks: resolveWebhooksOptions(options.webhooks),
     metrics,

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { IncomingMessage } from 'node:http';
+import type { RoomAction } from '../rooms/room.js';
 import type { Registry } from 'prom-client';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
@@ -213,6 +214,8 @@ export interface StreamingModuleOptions {
   api?: HttpApiOptions;
   /** The `typing` rpc and `TypingTracker`. */
   typing?: TypingOptions;
+  /** `RoomService`: rooms, members and roles. */
+  rooms?: RoomsOptions;
   /** Per-user status (`presence.status` rpc, `PresenceTracker`). */
   presenceStatus?: PresenceStatusOptions;
   /** The operators' dashboard (nodes, connections, channels, a live tail, actions); off unless `admin.enabled`. */
@@ -273,4 +276,17 @@ export interface PresenceStatusOptions {
    * broadcast offline-online. Default 5.
    */
   offlineGrace?: number;
+}
+
+export interface RoomsOptions {
+  /** Rooms one user may be a member of; one more answers 106. 0: no limit. Default 1000. */
+  maxRoomsPerUser?: number;
+  /**
+   * What each role may do in its room: `publish`, `invite`, `remove`, `moderate` (edit and delete
+   * others' messages), `update`, `delete`. Merged over the built-in `owner` (all), `moderator`
+   * (publish, invite, remove, moderate) and `member` (publish).
+   */
+  roles?: Record<string, RoomAction[]>;
+  /** Namespace of direct rooms (`RoomService.direct`): `<namespace>:#alice,bob`. Default `dm`. */
+  directNamespace?: string;
 }

@@ -2,6 +2,7 @@ import type { Backend } from '../backend.interface.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryHistoryStore } from './memory-history-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import { MemoryRoomStore } from './memory-room-store.js';
 import { MemoryUserStatusStore } from './memory-user-status-store.js';
 
 /** `presenceTtl`: seconds a presence entry lives without the node's refresh. */
@@ -13,6 +14,7 @@ export function createMemoryBackend(presenceTtl: number): Backend {
     history,
     presence: new MemoryPresenceStore(presenceTtl),
     userStatus: new MemoryUserStatusStore(),
+    rooms: new MemoryRoomStore(),
     ping: () => broker.ping(),
   };
 }

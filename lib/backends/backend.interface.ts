@@ -1,6 +1,7 @@
 import type { Broker } from '../broker/broker.interface.js';
 import type { HistoryStore } from '../history/history-store.interface.js';
 import type { PresenceStore } from '../presence/presence-store.interface.js';
+import type { MessageStateStore } from '../messages/message-state-store.interface.js';
 import type { RoomStore } from '../rooms/room-store.interface.js';
 import type { UserStatusStore } from '../presence/user-status-store.interface.js';
 
@@ -13,6 +14,8 @@ export interface Backend {
   userStatus: UserStatusStore;
   /** Rooms and members (`RoomService`). */
   rooms: RoomStore;
+  /** Messages' state and read positions (`MessageStore`). */
+  messages: MessageStateStore;
   /** Resolves when the backend answers (the readiness check times it); rejects with the reason when not. */
   ping(): Promise<void>;
 }

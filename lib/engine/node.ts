@@ -28,6 +28,7 @@ import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
 import { IdempotencyCache } from './idempotency-cache.js';
 import { PresenceRefresher } from './presence-refresher.js';
+import type { PublicationHook } from './publication-hook.interface.js';
 
 export interface NodePublishOptions {
   skipHistory?: boolean;
@@ -72,6 +73,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
   private readonly listener: BrokerListener;
+  private publicationHook?: PublicationHook;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -137,8 +139,11 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       historyEnabled(ns) && !opts.skipHistory && !opts.ephemeral
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
+    const hook = ns.messages && !opts.ephemeral ? this.publicationHook : undefined;
     const publish = async (): Promise<StreamPosition | undefined> => {
+      await hook?.prepare(channel, publication);
       const position = await this.backend.broker.publish(channel, publication, { history, ephemeral: opts.ephemeral });
+      await hook?.published(channel, publication, position);
       const { data, tags, info } = publication;
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
@@ -241,6 +246,11 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
   }
 
+  /** The message store's hook, run around publications in namespaces with `messages`. */
+  setPublicationHook(hook: PublicationHook): void {
+    this.publicationHook = hook;
+  }
+
   /**
    * Watches the node from now on: for the module's services that publish through the node themselves
    * (an observer provider injecting the node could not be one of the observers the node is made with).
@@ -292,7 +302,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();
-    const { broker, history, presence, userStatus, rooms } = this.backend;
-    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close(), rooms.close()]);
+    const { broker, history, presence, userStatus, rooms, messages } = this.backend;
+    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close(), rooms.close(), messages.close()]);
   }
 }

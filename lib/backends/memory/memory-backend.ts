@@ -2,6 +2,7 @@ import type { Backend } from '../backend.interface.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryHistoryStore } from './memory-history-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import { MemoryMessageStateStore } from './memory-message-state-store.js';
 import { MemoryRoomStore } from './memory-room-store.js';
 import { MemoryUserStatusStore } from './memory-user-status-store.js';
 
@@ -15,6 +16,7 @@ export function createMemoryBackend(presenceTtl: number): Backend {
     presence: new MemoryPresenceStore(presenceTtl),
     userStatus: new MemoryUserStatusStore(),
     rooms: new MemoryRoomStore(),
+    messages: new MemoryMessageStateStore(),
     ping: () => broker.ping(),
   };
 }

@@ -13,6 +13,7 @@ import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.j
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
 import {
   resolveMessagesOptions,
+  type ResolvedMessagesOptions,
   resolvePresenceStatusOptions,
   resolveRoomsOptions,
   resolveTypingOptions,
@@ -26,7 +27,7 @@ import { resolveTransportsOptions, type ResolvedTransportsOptions } from './reso
 import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
-import type { LimitsOptions, MessagesOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
+import type { LimitsOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
 
 export interface ResolvedStreamingOptions {
   backend: NonNullable<StreamingModuleOptions['backend']>;
@@ -48,7 +49,7 @@ export interface ResolvedStreamingOptions {
   api?: ResolvedApiOptions;
   typing: ResolvedTypingOptions;
   rooms: ResolvedRoomsOptions;
-  messages: Required<MessagesOptions>;
+  messages: ResolvedMessagesOptions;
   presenceStatus: ResolvedPresenceStatusOptions;
   /** The admin dashboard; undefined when off. */
   admin?: ResolvedAdminOptions;

@@ -4,7 +4,12 @@ import { ApiExecutor } from './api/api-executor.js';
 import { HttpApiServer } from './api/http-api.server.js';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { StreamingTokens } from './auth/streaming-tokens.js';
+import type { Backend } from './backends/backend.interface.js';
 import { createBackend } from './backends/create-backend.js';
+import { MemoryIdempotencyStore } from './backends/memory/memory-idempotency-store.js';
+import { MemoryLimitStore } from './backends/memory/memory-limit-store.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.interface.js';
+import { LimitStore } from './limits/limit-store.interface.js';
 import { ChannelResolver } from './engine/channel-resolver.js';
 import { noMeter, type EngineMeter } from './engine/engine-meter.js';
 import { Node } from './engine/node.js';
@@ -34,6 +39,16 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       provide: BACKEND,
       useFactory: (o: ResolvedStreamingOptions, meter: EngineMeter) => meter.meterBackend(createBackend(o)),
       inject: [STREAMING_OPTIONS, ENGINE_METER],
+    },
+    {
+      provide: LimitStore,
+      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.limits.store ?? backend.limits ?? new MemoryLimitStore(),
+      inject: [STREAMING_OPTIONS, BACKEND],
+    },
+    {
+      provide: IdempotencyStore,
+      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.idempotencyStore ?? backend.idempotency ?? new MemoryIdempotencyStore(),
+      inject: [STREAMING_OPTIONS, BACKEND],
     },
     // Resolves the configured authenticator once options and the app's providers exist.
     { provide: AUTHENTICATOR, useClass: AuthenticatorHost },

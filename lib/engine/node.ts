@@ -8,6 +8,10 @@ import type { StreamingObserver } from '../events/streaming-observer.interface.j
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
+import { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
+import { IdempotentRuns } from '../idempotency/idempotent-runs.js';
+import { LimitStore } from '../limits/limit-store.interface.js';
+import { SharedLimits } from '../limits/shared-limits.js';
 import { LogSummarizer } from '../logging/log-summarizer.js';
 import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
@@ -26,7 +30,6 @@ import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
-import { IdempotencyCache } from './idempotency-cache.js';
 import { PresenceRefresher } from './presence-refresher.js';
 
 export interface NodePublishOptions {
@@ -69,7 +72,9 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   private connected = 0;
   private allGone?: () => void;
   private shutdownDone?: Promise<void>;
-  private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
+  /** The limits counted across connections (and nodes, with a shared store). */
+  readonly limits: SharedLimits;
+  private readonly idempotency: IdempotentRuns<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
 
   constructor(
@@ -82,9 +87,12 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
     @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
     @Inject(ENGINE_METER) readonly meter: EngineMeter,
+    @Inject(LimitStore) private readonly limitStore: LimitStore,
+    @Inject(IdempotencyStore) private readonly idempotencyStore: IdempotencyStore,
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
-    this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
+    this.limits = new SharedLimits(limitStore, options.limits, options.presenceTtl, this.log);
+    this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
   }
@@ -93,6 +101,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     const listener = new BrokerListener(this.hub, this.logger, this.options.limits.maxJoinLeaveSubscribers, this.meter, this.scheduler);
     await this.backend.broker.start(listener);
     this.presenceRefresher.start();
+    this.limits.start();
   }
 
   /** Whether the backend answers; rejects with the reason when it does not. */
@@ -140,7 +149,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
     };
-    if (opts.idempotencyKey === undefined) return publish();
+    if (opts.idempotencyKey === undefined || this.options.idempotencyWindow === 0) return publish();
     // The channel is part of the key: the same key on two channels names two publications.
     return this.idempotency.run(JSON.stringify([channel, opts.idempotencyKey]), publish);
   }
@@ -263,6 +272,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     this.draining = true;
     this.presenceRefresher.stop();
+    this.limits.stop();
     const sessions = [...this.hub.allSessions()];
     for (const batch of drainBatches(sessions, this.options.drainPeriod * 1000)) {
       if (batch.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, batch.delayMs));
@@ -282,6 +292,9 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     await this.shutdown();
     this.log.close();
     const { broker, history, presence } = this.backend;
-    await Promise.all([broker.close(), history.close(), presence.close()]);
+    // Stores the app gave in the options are the app's to close.
+    const limits = this.limitStore === this.options.limits.store ? undefined : this.limitStore;
+    const idempotency = this.idempotencyStore === this.options.idempotencyStore ? undefined : this.idempotencyStore;
+    await Promise.all([broker.close(), history.close(), presence.close(), limits?.close(), idempotency?.close()]);
   }
 }

@@ -34,12 +34,14 @@ function metered<T extends object>(store: T, part: string, timer: BackendTimer):
   });
 }
 
-/** The backend with its broker, history and presence operations and its ping timed. */
+/** The backend with the operations of each of its stores and its ping timed. */
 export function meteredBackend(backend: Backend, timer: BackendTimer): Backend {
   return {
     broker: metered(backend.broker, 'broker', timer),
     history: metered(backend.history, 'history', timer),
     presence: metered(backend.presence, 'presence', timer),
+    limits: backend.limits && metered(backend.limits, 'limits', timer),
+    idempotency: backend.idempotency && metered(backend.idempotency, 'idempotency', timer),
     ping: metered(backend, 'backend', timer).ping,
   };
 }

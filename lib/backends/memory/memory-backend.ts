@@ -1,11 +1,20 @@
 import type { Backend } from '../backend.interface.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryHistoryStore } from './memory-history-store.js';
+import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+import { MemoryLimitStore } from './memory-limit-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
 
 /** `presenceTtl`: seconds a presence entry lives without the node's refresh. */
 export function createMemoryBackend(presenceTtl: number): Backend {
   const history = new MemoryHistoryStore();
   const broker = new MemoryBroker(history);
-  return { broker, history, presence: new MemoryPresenceStore(presenceTtl), ping: () => broker.ping() };
+  return {
+    broker,
+    history,
+    presence: new MemoryPresenceStore(presenceTtl),
+    limits: new MemoryLimitStore(),
+    idempotency: new MemoryIdempotencyStore(),
+    ping: () => broker.ping(),
+  };
 }

@@ -244,9 +244,10 @@ export class ClientSession implements EngineSession {
   private release(code: number, reason: string, wasConnected: boolean): void {
     this.keepAlive.stop();
     this.auth.stop();
+    // Also a connect still under way: its lease is free the moment the client is gone.
+    void this.node.limits.releaseConnection(this.user, this.id);
     if (!wasConnected) return;
     this.node.hub.removeClient(this);
-    void this.node.limits.releaseConnection(this.user, this.id);
     const channels = [...this.core.subs.keys()];
     void Promise.all(channels.map((channel) => this.subscriptions.remove(channel)))
       .then(() => {

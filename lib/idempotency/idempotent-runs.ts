@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { ErrorCode } from '../protocol/codes.js';
 import { StreamingError } from '../protocol/protocol-error.js';
 import type { IdempotencyStore } from './idempotency-store.interface.js';
@@ -22,7 +22,7 @@ export class IdempotentRuns<T> {
   constructor(
     private readonly store: IdempotencyStore,
     private readonly windowSeconds: number,
-    private readonly logger: Logger,
+    private readonly logger: LoggerService,
   ) {}
 
   run(key: string, operation: () => Promise<T>): Promise<T> {

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+/**
+ * A Lua script run by its SHA1 (`EVALSHA`), sent in full (`EVAL`) only when the server does not
+ * know it yet (after a restart, on a new cluster node), so each call costs one round trip.
+ * Every script here touches one key, so on a Cluster it runs on that key's node.
+ */
+export class RedisScript {
+  private readonly sha: string;
+
+  constructor(private readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(redis: RedisClient, key: string, args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, 1, key, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return redis.eval(this.lua, 1, key, ...args);
+    }
+  }
+}
+
+/** Milliseconds of the Redis server's clock: every node counts time alike, whatever its own clock says. */
+export const LUA_NOW = `local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;

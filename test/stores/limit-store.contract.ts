@@ -48,6 +48,15 @@ export function limitStoreContract(name: string, store: () => LimitStore | Promi
       expect(await s.acquire(key('other'), 'c4', 2, 60)).toBe(true);
     });
 
+    it('lets a lease of a node that stopped refreshing lapse, freeing its place', async () => {
+      const set = key('dead');
+      expect(await s.acquire(set, 'live', 2, 60)).toBe(true);
+      expect(await s.acquire(set, 'dead-node', 2, 0.3)).toBe(true);
+      expect(await s.acquire(set, 'live-node', 2, 60)).toBe(false);
+      await eventually(async () => expect(await s.acquire(set, 'live-node', 2, 60)).toBe(true), 3000);
+      expect(await s.acquire(set, 'one-more', 2, 60)).toBe(false);
+    });
+
     it('lets a lease lapse after its ttl unless it is refreshed, and never refreshes a released member back', async () => {
       const set = key('lapse');
       expect(await s.acquire(set, 'kept', 2, 0.6)).toBe(true);

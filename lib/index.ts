@@ -31,6 +31,9 @@ export type {
   SubscribeOptions,
 } from './manager/streaming-manager.js';
 export type { HistoryPage } from './history/history-store.interface.js';
+export { LimitStore } from './limits/limit-store.interface.js';
+export { IdempotencyStore } from './idempotency/idempotency-store.interface.js';
+export type { IdempotencyRecord } from './idempotency/idempotency-store.interface.js';
 
 export type {
   Authenticator,

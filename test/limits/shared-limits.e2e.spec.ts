@@ -157,6 +157,28 @@ describe('limits counted in the limit store', () => {
     }
   });
 
+  it('admits commands when the store cannot count their rate, and answers a connect needing a lease with 100 (temporary)', async () => {
+    const down = () => Promise.reject(new Error('store down'));
+    const store = { take: down, acquire: down, refresh: down, release: down, close: async () => undefined };
+    const server = await app({ limits: { userCommandsPerSecond: 1, userCommandBurst: 1, maxConnectionsPerUser: 5, store } });
+    const anon = await connected(server);
+    const raw = await RawClient.open(server.wsUrl);
+    raws.push(raw);
+    raw.command({ id: 1, connect: { token: await connectionToken('alice') } });
+    expect((await raw.reply(1)).error).toEqual({ code: 100, message: 'internal server error', temporary: true });
+    // Anonymous: no lease needed, and every rpc admitted though the store fails.
+    for (let i = 0; i < 3; i++) expect(await rpcCode(anon)).toBe(0);
+  });
+
+  it('admits a user\'s commands when the store fails to count them', async () => {
+    const counting = new MemoryLimitStore();
+    const store = { ...counting, take: () => Promise.reject(new Error('store down')), acquire: counting.acquire.bind(counting), refresh: counting.refresh.bind(counting), release: counting.release.bind(counting), close: () => counting.close() };
+    const server = await app({ limits: { userCommandsPerSecond: 1, userCommandBurst: 1, store } });
+    const alice = await connected(server, 'alice');
+    expect([await rpcCode(alice), await rpcCode(alice), await rpcCode(alice)]).toEqual([0, 0, 0]);
+    await counting.close();
+  });
+
   it('publishes once for an idempotency key used on two nodes sharing the store, both answering the same position', async () => {
     const idempotencyStore = new MemoryIdempotencyStore();
     const options: StreamingModuleOptions = { idempotencyStore, namespaces: { chat: { historySize: 10, historyTtl: 60 } } };

@@ -15,7 +15,7 @@ export class ChannelCommands {
     const { channel } = req;
     await node.authorize(core.identity, channel, Permission.Publish, { subscribed: core.isSubscribed(channel) });
     checkPublicationDataSize(req.data, node.options.limits.maxPublicationDataSize);
-    if (!(await node.limits.admitPublication(channel))) {
+    if (node.limits.publicationRate && !(await node.limits.admitPublication(channel))) {
       throw new RateLimitedError(`channel over ${node.options.limits.channelPublicationsPerSecond} publications/s`);
     }
     const hook = await node.hooks.onPublish({ client: core.info, channel, data: req.data });

@@ -46,6 +46,10 @@ export class SharedLimits {
     return this.take(`user-commands:${user}`, userCommandsPerSecond, userCommandBurst);
   }
 
+  get publicationRate(): boolean {
+    return this.limits.channelPublicationsPerSecond > 0;
+  }
+
   /** A client publication into `channel`, whoever sends it. */
   admitPublication(channel: string): Promise<boolean> {
     const { channelPublicationsPerSecond, channelPublicationBurst } = this.limits;

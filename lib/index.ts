@@ -1,6 +1,8 @@
 export { StreamingModule } from './streaming.module.js';
 export { STREAMING_ASYNC_OPTIONS_TYPE, STREAMING_OPTIONS_TYPE } from './streaming-module-definition.js';
 export type {
+  AdminAuthorize,
+  AdminOptions,
   AuthOptions,
   BackendOptions,
   FallbackTransportOption,
@@ -9,15 +11,19 @@ export type {
   LimitsOptions,
   MemoryBackendOptions,
   MetricsOptions,
+  PresenceStatusOptions,
+  RoomsOptions,
   ShutdownOptions,
   StreamingModuleOptions,
   TransportsOptions,
+  TypingOptions,
   WebhookEndpointOptions,
   WebhooksOptions,
   WebSocketOptions,
 } from './options/streaming-options.interface.js';
 export type { CompressionOptions, DeliveryOptions } from './options/delivery-options.js';
 export type { NamespaceOptions } from './options/namespace-options.js';
+export type { DeltaType } from './delivery/delta-publication.js';
 export { StreamingOptionsError } from './options/streaming-options-error.js';
 export { StreamingTokenError } from './auth/streaming-token-error.js';
 
@@ -31,9 +37,10 @@ export type {
   SubscribeOptions,
 } from './manager/streaming-manager.js';
 export type { HistoryPage } from './history/history-store.interface.js';
-export { LimitStore } from './limits/limit-store.interface.js';
-export { IdempotencyStore } from './idempotency/idempotency-store.interface.js';
-export type { IdempotencyRecord } from './idempotency/idempotency-store.interface.js';
+export { LIMIT_STORE } from './limits/limit-store.interface.js';
+export type { LimitStore } from './limits/limit-store.interface.js';
+export { IDEMPOTENCY_STORE } from './idempotency/idempotency-store.interface.js';
+export type { IdempotencyRecord, IdempotencyStore } from './idempotency/idempotency-store.interface.js';
 
 export type {
   Authenticator,
@@ -105,3 +112,16 @@ export type { ReadinessOptions, StreamingHealthDetails, StreamingHealthResult } 
 export { WebhookDeadLetters } from './webhooks/webhook-dead-letters.js';
 export type { WebhookDeadLetter } from './webhooks/webhook-dead-letter-store.js';
 export { verifyWebhookSignature, WebhookHeaders } from './webhooks/webhook-signature.js';
+
+export { PresenceTracker, PRESENCE_TYPE } from './presence/presence-tracker.js';
+export type { OnlineUser } from './presence/presence-tracker.js';
+export type { StatusName, UserStatus } from './presence/user-status.js';
+export { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
+export type { UserStatusStore } from './presence/user-status-store.interface.js';
+export { TypingTracker, TYPING_TYPE } from './typing/typing-tracker.js';
+export { RoomService } from './rooms/room.service.js';
+export type { CreateRoomInput, RoomPatch } from './rooms/room.service.js';
+export { MEMBER_TYPE } from './rooms/room.js';
+export type { Room, RoomAction, RoomMember, RoomRole } from './rooms/room.js';
+export { ROOM_STORE } from './rooms/room-store.interface.js';
+export type { MembersPage, RoomStore } from './rooms/room-store.interface.js';

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AdminServer } from './admin/admin.server.js';
+import { ChannelActivity } from './admin/channel-activity.observer.js';
 import { ApiExecutor } from './api/api-executor.js';
 import { HttpApiServer } from './api/http-api.server.js';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { StreamingTokens } from './auth/streaming-tokens.js';
-import type { Backend } from './backends/backend.interface.js';
 import { createBackend } from './backends/create-backend.js';
-import { MemoryIdempotencyStore } from './backends/memory/memory-idempotency-store.js';
-import { MemoryLimitStore } from './backends/memory/memory-limit-store.js';
-import { IdempotencyStore } from './idempotency/idempotency-store.interface.js';
-import { LimitStore } from './limits/limit-store.interface.js';
+import { IDEMPOTENCY_STORE } from './idempotency/idempotency-store.interface.js';
+import { LIMIT_STORE } from './limits/limit-store.interface.js';
 import { ChannelResolver } from './engine/channel-resolver.js';
 import { noMeter, type EngineMeter } from './engine/engine-meter.js';
 import { Node } from './engine/node.js';
@@ -21,6 +20,15 @@ import { resolveOptions, type ResolvedStreamingOptions } from './options/resolve
 import { StreamingHealthIndicator } from './observability/streaming-health.indicator.js';
 import { MetricsServer } from './metrics/metrics.server.js';
 import { StreamingMetrics } from './metrics/streaming-metrics.js';
+import { PresenceTracker } from './presence/presence-tracker.js';
+import { PresenceHandlers } from './presence/presence.handlers.js';
+import { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
+import { TypingTracker } from './typing/typing-tracker.js';
+import { RoomAccess } from './rooms/room-access.js';
+import { ROOM_STORE, type RoomStore } from './rooms/room-store.interface.js';
+import { RoomService } from './rooms/room.service.js';
+import { TypingHandlers } from './typing/typing.handlers.js';
+import type { Backend } from './backends/backend.interface.js';
 import { CHANNEL_ACCESS } from './permissions/channel-access.interface.js';
 import { PermissionChecker } from './permissions/permission-checker.js';
 import { AUTHENTICATOR, BACKEND, ENGINE_METER, HANDLER_HOOKS, STREAMING_OBSERVERS, STREAMING_OPTIONS } from './streaming.constants.js';
@@ -41,13 +49,13 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       inject: [STREAMING_OPTIONS, ENGINE_METER],
     },
     {
-      provide: LimitStore,
-      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.limits.store ?? backend.limits ?? new MemoryLimitStore(),
+      provide: LIMIT_STORE,
+      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.limits.store ?? backend.limits,
       inject: [STREAMING_OPTIONS, BACKEND],
     },
     {
-      provide: IdempotencyStore,
-      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.idempotencyStore ?? backend.idempotency ?? new MemoryIdempotencyStore(),
+      provide: IDEMPOTENCY_STORE,
+      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.idempotencyStore ?? backend.idempotency,
       inject: [STREAMING_OPTIONS, BACKEND],
     },
     // Resolves the configured authenticator once options and the app's providers exist.
@@ -60,7 +68,13 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
       inject: [STREAMING_OPTIONS],
     },
     PermissionChecker,
-    { provide: CHANNEL_ACCESS, useFactory: (o: ResolvedStreamingOptions) => o.channelAccess, inject: [STREAMING_OPTIONS] },
+    { provide: ROOM_STORE, useFactory: (backend: Backend) => backend.rooms, inject: [BACKEND] },
+    {
+      // The app's `channelAccess` first, then the room rules.
+      provide: CHANNEL_ACCESS,
+      useFactory: (o: ResolvedStreamingOptions, rooms: RoomStore) => new RoomAccess(rooms, o.rooms.roles, o.channelAccess),
+      inject: [STREAMING_OPTIONS, ROOM_STORE],
+    },
     EventEmitterObserver,
     WebhookDispatcher,
     {
@@ -77,12 +91,14 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     {
       // Everything that watches the node; the node calls them in this order.
       provide: STREAMING_OBSERVERS,
-      useFactory: (events: EventEmitterObserver, webhooks: WebhookDispatcher, metrics: StreamingMetrics | null): StreamingObserver[] => [
-        ...(metrics ? [metrics] : []),
-        events,
-        ...(webhooks.enabled ? [webhooks] : []),
-      ],
-      inject: [EventEmitterObserver, WebhookDispatcher, StreamingMetrics],
+      useFactory: (
+        o: ResolvedStreamingOptions,
+        events: EventEmitterObserver,
+        webhooks: WebhookDispatcher,
+        metrics: StreamingMetrics | null,
+        activity: ChannelActivity,
+      ): StreamingObserver[] => [...(metrics ? [metrics] : []), events, ...(webhooks.enabled ? [webhooks] : []), ...(o.admin ? [activity] : [])],
+      inject: [STREAMING_OPTIONS, EventEmitterObserver, WebhookDispatcher, StreamingMetrics, ChannelActivity],
     },
     Node,
     ConnectionAdmission,
@@ -93,9 +109,17 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     ApiExecutor,
     HttpApiServer,
     MetricsServer,
+    ChannelActivity,
+    AdminServer,
     StreamingHealthIndicator,
     WebhookDeadLetters,
+    { provide: USER_STATUS_STORE, useFactory: (backend: Backend) => backend.userStatus, inject: [BACKEND] },
+    PresenceTracker,
+    PresenceHandlers,
+    TypingTracker,
+    TypingHandlers,
+    RoomService,
   ],
-  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters],
+  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker, RoomService],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

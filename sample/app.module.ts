@@ -58,6 +58,8 @@ export class AppModule {
           ...(config.apiKey ? { api: { key: config.apiKey } } : {}),
           ...(config.webhook ? { webhooks: { endpoints: [config.webhook] } } : {}),
           metrics: { enabled: true, registry },
+          // Operators watch and act at /admin (STREAMING_ADMIN_PASSWORD).
+          admin: { enabled: true, password: config.adminPassword },
         }),
       ],
       controllers: [HealthController, ...(config.devTokens ? [DevTokenController] : [])],

@@ -1,5 +1,7 @@
 /** The sample's settings, read from the environment. */
 export const DEV_SECRET = 'streaming-sample-dev-secret';
+/** The admin dashboard's password when `STREAMING_ADMIN_PASSWORD` is unset: for a developer's own machine only. */
+export const DEV_ADMIN_PASSWORD = 'streaming-sample-admin';
 
 /** Injection token of the SampleConfig. */
 export const SAMPLE_CONFIG = Symbol('SAMPLE_CONFIG');
@@ -15,6 +17,8 @@ export interface SampleConfig {
   apiKey?: string;
   /** `STREAMING_WEBHOOK_URL` and `STREAMING_WEBHOOK_SECRET`: POST every event there, signed. */
   webhook?: { url: string; secret: string };
+  /** The admin dashboard's password at `/admin`: `STREAMING_ADMIN_PASSWORD`, else DEV_ADMIN_PASSWORD (with a warning). */
+  adminPassword: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
@@ -25,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     secret,
     devSecret,
     devTokens: devSecret && env.STREAMING_SAMPLE_DEV_TOKENS !== '0',
+    adminPassword: env.STREAMING_ADMIN_PASSWORD || DEV_ADMIN_PASSWORD,
     ...(apiKey ? { apiKey } : {}),
     ...(url && hookSecret ? { webhook: { url, secret: hookSecret } } : {}),
   };
@@ -43,6 +48,12 @@ export function configWarnings(config: SampleConfig): string[] {
     warnings.push(
       'GET /dev/token signs a token for any name it is asked for: a development convenience that must never run ' +
         'in production. Setting STREAMING_JWT_SECRET or STREAMING_SAMPLE_DEV_TOKENS=0 turns it off.',
+    );
+  }
+  if (config.adminPassword === DEV_ADMIN_PASSWORD) {
+    warnings.push(
+      `STREAMING_ADMIN_PASSWORD is not set: the dashboard at /admin opens with the development password "${DEV_ADMIN_PASSWORD}", ` +
+        'and from it anyone can publish and disconnect users. Set STREAMING_ADMIN_PASSWORD anywhere but on your own machine.',
     );
   }
   return warnings;

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyAssets } from './copy-assets.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const stamp = join(root, '.sample-build', '.built');
@@ -31,7 +32,10 @@ if (!upToDate) {
     renameSync(fresh, join(root, dir));
     rmSync(old, { recursive: true, force: true });
   };
-  swap('dist', (out) => tsc('-p', 'tsconfig.build.json', '--outDir', out));
+  swap('dist', (out) => {
+    tsc('-p', 'tsconfig.build.json', '--outDir', out);
+    copyAssets(out);
+  });
   swap('.sample-build', (out) => tsc('-p', 'sample/tsconfig.json', '--outDir', out));
   writeFileSync(stamp, '');
 }

@@ -208,6 +208,8 @@ describe('presets and permissions options', () => {
     [{ namespaces: { a: { preset: 'lobby' } } }, /namespaces\.a\.preset must be one of chat, notification/],
     [{ namespaces: { a: { preset: 'chat', historySize: 0 } } }, /namespaces\.a\.forceRecovery needs historySize/],
     [{ namespaces: { a: { maxSubscribers: -1 } } }, /namespaces\.a\.maxSubscribers must be a number >= 0/],
+    [{ namespaces: { a: { allowedDeltaTypes: ['bsdiff'] } } }, /namespaces\.a\.allowedDeltaTypes must be a list of fossil, got \["bsdiff"\]/],
+    [{ namespaces: { a: { allowedDeltaTypes: {} } } }, /namespaces\.a\.allowedDeltaTypes must be a list of fossil/],
     [{ permissions: { rules: {} } }, /permissions\.rules must be an array/],
     [{ permissions: { rule: [] } }, /permissions\.rule is not a permissions option/],
     [{ permissions: { rules: [{ permissions: Standard }] } }, /permissions\.rules\[0\]\.pattern must be a non-empty string/],

@@ -46,6 +46,32 @@ describe('sample chat app', () => {
     await bob.expectError(107, bob.publish('chat:general', 'just a string'));
   });
 
+  it('answers the typing rpc in chat:* with a typing publication to the others, not in history', async () => {
+    const alice = await connected('alice');
+    const bob = await connected('bob');
+    await alice.subscribe('chat:typing-contract');
+    const sub = await bob.subscribe('chat:typing-contract');
+    await alice.rpc('typing', { channel: 'chat:typing-contract' });
+    const event = await bob.nextPublication('chat:typing-contract');
+    expect(event.tags).toEqual({ type: 'typing' });
+    expect(event.data).toEqual({ user: 'alice', typing: true });
+    expect((await sub.history({ limit: -1 })).publications).toEqual([]);
+  });
+
+  it("answers presence.status with a presence publication in the user's chat channels, and counts users and clients apart", async () => {
+    const alice = await connected('alice');
+    const aliceTab = await connected('alice');
+    const bob = await connected('bob');
+    await alice.subscribe('chat:status-contract');
+    await aliceTab.subscribe('chat:status-contract');
+    const sub = await bob.subscribe('chat:status-contract');
+    await alice.rpc('presence.status', { status: 'away' });
+    const event = await bob.nextPublication('chat:status-contract');
+    expect(event.tags).toEqual({ type: 'presence' });
+    expect(event.data).toMatchObject({ user: 'alice', status: 'away' });
+    expect(await sub.presenceStats()).toEqual({ numClients: 3, numUsers: 2 });
+  });
+
   it('lets anonymous clients read public:* but not chat:*', async () => {
     const anon = await connected();
     await anon.subscribe('public:announcements');

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
 import { EncodedPush } from '../protocol/encoded-push.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
+import { DeltaBases } from '../delivery/delta-bases.js';
 import type { FlushScheduler } from '../delivery/flush-scheduler.js';
 import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
@@ -11,9 +12,14 @@ import type { Hub } from './hub.js';
  * What comes back from the broker, handed to this node's sessions: publications and join/leave
  * encoded once per codec and the same bytes queued to every subscriber speaking it (ephemeral
  * publications at low priority); control messages onto each
- * addressed session's command chain.
+ * addressed session's command chain. In channels whose namespace allows delta compression each
+ * publication is also kept as the base of the next one's delta.
  */
 export class BrokerListener implements BrokerEvents {
+  private readonly deltaBases = new DeltaBases((channel, codec, err) =>
+    this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name} for delta subscribers, dropped: ${String(err)}`),
+  );
+
   constructor(
     private readonly hub: Hub<EngineSession>,
     private readonly logger: Logger,
@@ -21,6 +27,8 @@ export class BrokerListener implements BrokerEvents {
     private readonly maxJoinLeaveSubscribers: number,
     private readonly meter: EngineMeter,
     private readonly scheduler: FlushScheduler,
+    /** Whether the channel's namespace allows delta compression (`allowedDeltaTypes`). */
+    private readonly deltaAllowed: (channel: string) => boolean,
   ) {}
 
   onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
@@ -31,10 +39,16 @@ export class BrokerListener implements BrokerEvents {
       this.logger.error(`publication to ${channel} cannot be encoded as ${codec.name}, dropped: ${String(err)}`),
     );
     const priority = ephemeral ? 'low' : 'normal';
-    for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority);
+    const delta = this.deltaAllowed(channel) ? this.deltaBases.next(channel, publication) : undefined;
+    for (const session of subscribers) session.deliverPublication(channel, publication, encoded, priority, delta);
     if (!this.meter.active) return;
     this.meter.delivered(channel, subscribers.size);
     this.scheduler.afterFlush(() => this.meter.sent((performance.now() - started) / 1000));
+  }
+
+  /** The channel's last local subscriber left: its delta base goes. */
+  channelVacated(channel: string): void {
+    this.deltaBases.forget(channel);
   }
 
   onJoin(channel: string, info: WireClientInfo): void {

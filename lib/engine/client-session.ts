@@ -1,5 +1,6 @@
 import type { ControlMessage } from '../broker/broker.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
+import type { DeltaPublication } from '../delivery/delta-publication.js';
 import type { Priority } from '../delivery/priority.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
 import { RateLimitedError } from '../limits/rate-limited.error.js';
@@ -112,9 +113,15 @@ export class ClientSession implements EngineSession {
     this.core.disconnect(code, detail, reason);
   }
 
-  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority): void {
+  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority, delta?: DeltaPublication): void {
     const sub = this.core.subs.get(channel);
-    if (sub?.buffer.offer(publication)) this.pushEncoded(encoded, priority);
+    if (!sub?.buffer.offer(publication)) return;
+    if (!sub.delta || !delta) return this.pushEncoded(encoded, priority);
+    const bytes = delta.for(this.codec, sub.delta.held);
+    if (!bytes) return;
+    sub.delta.held = delta.seq;
+    // Never low: a dropped publication would leave the client's base behind the server's idea of it.
+    this.core.queue.push(bytes, priority === 'low' ? 'normal' : priority);
   }
 
   deliverJoinLeave(channel: string, encoded: EncodedPush): void {

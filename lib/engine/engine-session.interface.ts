@@ -1,4 +1,5 @@
 import type { ControlMessage } from '../broker/broker.interface.js';
+import type { DeltaPublication } from '../delivery/delta-publication.js';
 import type { Priority } from '../delivery/priority.js';
 import type { EncodedPush } from '../protocol/encoded-push.js';
 import type { Publication } from '../protocol/frames.js';
@@ -9,8 +10,11 @@ export interface EngineSession {
   readonly id: string;
   readonly user: string;
   readonly info: ClientInfo;
-  /** A publication for a channel the session is subscribed to, encoded once per codec for all subscribers. */
-  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority): void;
+  /**
+   * A publication for a channel the session is subscribed to, encoded once per codec for all
+   * subscribers; `delta` is set in channels whose namespace allows delta compression.
+   */
+  deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority, delta?: DeltaPublication): void;
   deliverJoinLeave(channel: string, encoded: EncodedPush): void;
   /** A control message for this connection, run on its command chain after the commands already queued. */
   control(message: ControlMessage): void;

@@ -8,9 +8,9 @@ import type { StreamingObserver } from '../events/streaming-observer.interface.j
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
-import { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
+import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
 import { IdempotentRuns } from '../idempotency/idempotent-runs.js';
-import { LimitStore } from '../limits/limit-store.interface.js';
+import { LIMIT_STORE, type LimitStore } from '../limits/limit-store.interface.js';
 import { SharedLimits } from '../limits/shared-limits.js';
 import { LogSummarizer } from '../logging/log-summarizer.js';
 import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
@@ -30,23 +30,8 @@ import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
+import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
 import { PresenceRefresher } from './presence-refresher.js';
-
-export interface NodePublishOptions {
-  skipHistory?: boolean;
-  /** A publish with a key already used on this channel within `idempotencyWindow` returns the first result and publishes nothing. */
-  idempotencyKey?: string;
-  /** Low priority for slow readers, and never in history (typing, cursors). */
-  ephemeral?: boolean;
-}
-
-export interface NodeHistoryQuery {
-  /** Publications after this position (same epoch). */
-  since?: StreamPosition;
-  /** 0: only the position; negative: every kept publication. */
-  limit: number;
-  reverse?: boolean;
-}
 
 /**
  * The engine of one process: its sessions (the hub), and the only way to the backend's stores:
@@ -76,6 +61,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   readonly limits: SharedLimits;
   private readonly idempotency: IdempotentRuns<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
+  private readonly listener: BrokerListener;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -84,22 +70,23 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     @Inject(HANDLER_HOOKS) readonly hooks: HandlerHooks,
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
-    @Inject(STREAMING_OBSERVERS) private readonly observers: StreamingObserver[],
+    @Inject(STREAMING_OBSERVERS) private observers: StreamingObserver[],
     @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
     @Inject(ENGINE_METER) readonly meter: EngineMeter,
-    @Inject(LimitStore) private readonly limitStore: LimitStore,
-    @Inject(IdempotencyStore) private readonly idempotencyStore: IdempotencyStore,
+    @Inject(LIMIT_STORE) limitStore: LimitStore,
+    @Inject(IDEMPOTENCY_STORE) idempotencyStore: IdempotencyStore,
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
     this.limits = new SharedLimits(limitStore, options.limits, options.presenceTtl, this.log);
     this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
+    const deltaAllowed = (channel: string) => resolver.resolve(channel).options.allowedDeltaTypes.length > 0;
+    this.listener = new BrokerListener(this.hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, deltaAllowed);
   }
 
   async onModuleInit(): Promise<void> {
-    const listener = new BrokerListener(this.hub, this.logger, this.options.limits.maxJoinLeaveSubscribers, this.meter, this.scheduler);
-    await this.backend.broker.start(listener);
+    await this.backend.broker.start(this.listener);
     this.presenceRefresher.start();
     this.limits.start();
   }
@@ -117,6 +104,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
 
   async removeSubscription(channel: string, session: EngineSession): Promise<void> {
     if (!this.hub.unsubscribe(channel, session)) return;
+    this.listener.channelVacated(channel);
     this.emit({ name: StreamingEvents.ChannelVacated, payload: { channel } });
     await this.backend.broker.unsubscribe(channel);
   }
@@ -247,6 +235,14 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
   }
 
+  /**
+   * Watches the node from now on: for the module's services that publish through the node themselves
+   * (an observer provider injecting the node could not be one of the observers the node is made with).
+   */
+  addObserver(observer: StreamingObserver): void {
+    this.observers = [...this.observers, observer];
+  }
+
   /** The one place events leave the engine: an observer's fault is logged, never the engine's problem. */
   private emit(event: StreamingEvent): void {
     for (const observer of this.observers) {
@@ -291,10 +287,8 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();
-    const { broker, history, presence } = this.backend;
-    // Stores the app gave in the options are the app's to close.
-    const limits = this.limitStore === this.options.limits.store ? undefined : this.limitStore;
-    const idempotency = this.idempotencyStore === this.options.idempotencyStore ? undefined : this.idempotencyStore;
-    await Promise.all([broker.close(), history.close(), presence.close(), limits?.close(), idempotency?.close()]);
+    // The backend's stores only: those the app gave in the options are the app's to close.
+    const { broker, history, presence, userStatus, rooms, limits, idempotency } = this.backend;
+    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close(), rooms.close(), limits.close(), idempotency.close()]);
   }
 }

@@ -1,4 +1,5 @@
 import type { SubscriptionGrant } from '../auth/authenticator.interface.js';
+import { fullDeltaForm, isDeltaType } from '../delivery/delta-publication.js';
 import type { ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import { Permission } from '../permissions/permission.enum.js';
 import { DisconnectCode, ErrorCode, UnsubscribeCode } from '../protocol/codes.js';
@@ -20,6 +21,8 @@ export class SessionSubscriptions {
     const { node } = core;
     const { channel } = req;
     const namespace = node.resolver.resolve(channel);
+    // As Centrifugo: a delta type no server knows is a broken client; one this namespace does not allow is simply not granted.
+    if (req.delta && !isDeltaType(req.delta)) throw DisconnectError.of(DisconnectCode.BadRequest, `unknown delta type ${JSON.stringify(req.delta)}`);
     if (core.subs.has(channel)) throw new StreamingError(ErrorCode.AlreadySubscribed);
     this.checkChannelCount();
     let chanInfo: unknown;
@@ -48,6 +51,7 @@ export class SessionSubscriptions {
       joinLeave: ns.joinLeave && (ns.forcePushJoinLeave || req.join_leave === true) && joinLeavePermitted,
       buffer: new SubscriptionBuffer(),
       expireAt: grant?.expireAt,
+      delta: req.delta && (ns.allowedDeltaTypes as string[]).includes(req.delta) ? {} : undefined,
     };
     core.subs.set(channel, sub);
     let result: SubscribeResult;
@@ -56,6 +60,10 @@ export class SessionSubscriptions {
       result = await subscribeResult(node, req, sub);
       const data = hook?.data ?? grant?.data;
       if (data !== undefined) result.data = data;
+      if (sub.delta) {
+        result.delta = true;
+        if (result.publications) result.publications = result.publications.map((pub) => fullDeltaForm(pub, core.codec));
+      }
       this.armExpiry(sub, result);
       if (ns.presence) await node.addPresence(channel, core.wireInfo(chanInfo));
     } catch (err) {
@@ -106,7 +114,8 @@ export class SessionSubscriptions {
 
   /** Pushes what arrived while subscribing; from now on publications go straight to the queue. */
   deliverPending(sub: Subscription, result: SubscribeResult): void {
-    for (const pub of goLive(sub, result)) this.core.push({ channel: sub.channel, pub });
+    const { codec } = this.core;
+    for (const pub of goLive(sub, result)) this.core.push({ channel: sub.channel, pub: sub.delta ? fullDeltaForm(pub, codec) : pub });
   }
 
   /** Per-connection channel limit (`maxChannelsPerConnection`); 106 when reached. */

@@ -17,6 +17,11 @@ export interface Subscription {
   /** Unix seconds when the subscription token runs out; `sub_refresh` moves it. */
   expireAt?: number;
   expiry?: ExpiryTimer;
+  /**
+   * Set when delta compression was granted: `held` names the publication whose data the client
+   * holds (its base), undefined until the first live one reaches it in full.
+   */
+  delta?: { held?: number };
 }
 
 /** A server-side subscription to make, its channel resolved (with the identity's overrides). */

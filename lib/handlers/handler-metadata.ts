@@ -1,5 +1,7 @@
 /** Marks a class whose decorated methods the registry wires to protocol events. */
 export const STREAMING_HANDLERS_METADATA = Symbol('streaming:handlers');
+/** Set on the module's own handler classes (typing, presence status...): an app's handler of the same rpc replaces theirs. */
+export const BUILT_IN_HANDLERS_METADATA = Symbol('streaming:built-in-handlers');
 /** The events a method handles, stored on the method function as Nest stores its own method metadata. */
 export const HANDLER_BINDINGS_METADATA = Symbol('streaming:handler-bindings');
 
@@ -17,4 +19,8 @@ export function isHandlerClass(type: Function): boolean {
 
 export function getHandlerBindings(method: Function): readonly HandlerBinding[] {
   return Reflect.getMetadata(HANDLER_BINDINGS_METADATA, method) ?? [];
+}
+
+export function isBuiltInHandlerClass(type: Function): boolean {
+  return Reflect.getMetadata(BUILT_IN_HANDLERS_METADATA, type) === true;
 }

@@ -20,7 +20,7 @@ import { ChannelHandlers } from './channel-handlers.js';
 import { paramsMetadataKey } from './default-params.js';
 import { mapException } from './exception-mapper.js';
 import type { HandlerArgs, HandlerExtra } from './handler-args.js';
-import { type ChannelEventKind, getHandlerBindings, type HandlerBinding, isHandlerClass } from './handler-metadata.js';
+import { type ChannelEventKind, getHandlerBindings, type HandlerBinding, isBuiltInHandlerClass, isHandlerClass } from './handler-metadata.js';
 import { StreamingParamsFactory } from './params-factory.js';
 
 /** Nest's `InstanceWrapper`, named through the public `DiscoveryService` rather than a deep import. */
@@ -31,6 +31,8 @@ interface Handler {
   name: string;
   /** The method behind Nest's guards, interceptors, pipes and filters. */
   invoke: (...args: HandlerArgs) => Promise<unknown>;
+  /** One of the module's own: an app's handler of the same rpc replaces it. */
+  builtIn: boolean;
 }
 
 /**
@@ -131,6 +133,7 @@ export class HandlerRegistry implements HandlerHooks, OnModuleInit {
       if (bindings.length === 0) continue;
       const handler: Handler = {
         name: `${instance.constructor.name}.${methodName}`,
+        builtIn: isBuiltInHandlerClass(instance.constructor),
         invoke: this.contextCreator.create(
           instance,
           prototype[methodName] as (...args: unknown[]) => unknown,
@@ -167,7 +170,8 @@ export class HandlerRegistry implements HandlerHooks, OnModuleInit {
   private bindRpc(method: string, handler: Handler): void {
     const existing = this.rpc.get(method);
     if (existing && existing !== handler) {
-      throw new Error(`rpc method "${method}" has two handlers: ${existing.name} and ${handler.name}`);
+      if (handler.builtIn && !existing.builtIn) return;
+      if (!(existing.builtIn && !handler.builtIn)) throw new Error(`rpc method "${method}" has two handlers: ${existing.name} and ${handler.name}`);
     }
     this.rpc.set(method, handler);
   }

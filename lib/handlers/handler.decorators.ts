@@ -1,5 +1,5 @@
 import { UseFilters } from '@nestjs/common';
-import { HANDLER_BINDINGS_METADATA, type HandlerBinding, STREAMING_HANDLERS_METADATA } from './handler-metadata.js';
+import { BUILT_IN_HANDLERS_METADATA, HANDLER_BINDINGS_METADATA, type HandlerBinding, STREAMING_HANDLERS_METADATA } from './handler-metadata.js';
 import { HandlerExceptionFilter } from './handler-exception.filter.js';
 
 /** Marks a provider as a protocol handler class; list it in a module's `providers` as usual. */
@@ -7,6 +7,17 @@ export function StreamingHandlers(): ClassDecorator {
   return (target) => {
     Reflect.defineMetadata(STREAMING_HANDLERS_METADATA, true, target);
     UseFilters(new HandlerExceptionFilter())(target);
+  };
+}
+
+/**
+ * The module's own handler classes: as `@StreamingHandlers()`, except that an app's handler of the
+ * same rpc method takes its place (an app keeps its own `typing` rpc).
+ */
+export function BuiltInHandlers(): ClassDecorator {
+  return (target) => {
+    StreamingHandlers()(target);
+    Reflect.defineMetadata(BUILT_IN_HANDLERS_METADATA, true, target);
   };
 }
 

@@ -21,4 +21,4 @@ export interface IdempotencyStore {
 }
 
 /** Injection token of the node's `IdempotencyStore` (`idempotencyStore`, else the backend's). */
-export const IdempotencyStore = Symbol('IdempotencyStore');
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');

@@ -20,4 +20,4 @@ export interface LimitStore {
 }
 
 /** Injection token of the node's `LimitStore` (`limits.store`, else the backend's). */
-export const LimitStore = Symbol('LimitStore');
+export const LIMIT_STORE = Symbol('LIMIT_STORE');

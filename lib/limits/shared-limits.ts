@@ -43,7 +43,7 @@ export class SharedLimits {
   admitUserCommand(user: string): Promise<boolean> {
     const { userCommandsPerSecond, userCommandBurst } = this.limits;
     if (userCommandsPerSecond === 0 || user === '') return Promise.resolve(true);
-    return this.take(`user-commands:${user}`, userCommandsPerSecond, userCommandBurst);
+    return this.admit(`user-commands:${user}`, userCommandsPerSecond, userCommandBurst);
   }
 
   get publicationRate(): boolean {
@@ -54,7 +54,7 @@ export class SharedLimits {
   admitPublication(channel: string): Promise<boolean> {
     const { channelPublicationsPerSecond, channelPublicationBurst } = this.limits;
     if (channelPublicationsPerSecond === 0) return Promise.resolve(true);
-    return this.take(`channel-publications:${channel}`, channelPublicationsPerSecond, channelPublicationBurst);
+    return this.admit(`channel-publications:${channel}`, channelPublicationsPerSecond, channelPublicationBurst);
   }
 
   get connectionAttemptRate(): boolean {
@@ -64,7 +64,7 @@ export class SharedLimits {
   admitConnectionAttempt(address: string): Promise<boolean> {
     const { connectionAttemptsPerSecond, connectionAttemptBurst } = this.limits;
     if (connectionAttemptsPerSecond === 0) return Promise.resolve(true);
-    return this.take(`connection-attempts:${address}`, connectionAttemptsPerSecond, connectionAttemptBurst);
+    return this.admit(`connection-attempts:${address}`, connectionAttemptsPerSecond, connectionAttemptBurst);
   }
 
   /**
@@ -119,7 +119,8 @@ export class SharedLimits {
     }
   }
 
-  private async take(key: string, perSecond: number, burst: number): Promise<boolean> {
+  /** A token from the bucket `key`, for rates of the module's own (admin logins) beside the options' ones. */
+  async admit(key: string, perSecond: number, burst: number): Promise<boolean> {
     try {
       return await this.store.take(key, perSecond, burst);
     } catch (err) {

@@ -34,9 +34,10 @@ function metered<T extends object>(store: T, part: string, timer: BackendTimer):
   });
 }
 
-/** The backend with the operations of each of its stores and its ping timed. */
+/** The backend with the engine's stores' operations and its ping timed; the chat stores as they are. */
 export function meteredBackend(backend: Backend, timer: BackendTimer): Backend {
   return {
+    ...backend,
     broker: metered(backend.broker, 'broker', timer),
     history: metered(backend.history, 'history', timer),
     presence: metered(backend.presence, 'presence', timer),

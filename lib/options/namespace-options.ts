@@ -1,3 +1,5 @@
+import type { DeltaType } from '../delivery/delta-publication.js';
+
 /** The presets a namespace can name (`Presets` holds them). */
 export type PresetName = 'chat' | 'notification' | 'presence' | 'public' | 'personal';
 
@@ -39,6 +41,12 @@ export interface NamespaceOptions {
   maxSubscribers?: number;
   /** Connections of one user subscribed to one channel on this node; one more answers 106, so one user cannot take every slot. Anonymous clients are not counted. 0 is no limit. */
   maxSubscribersPerUser?: number;
+  /**
+   * Delta compression subscribers may ask for (`delta: 'fossil'` in the SDK's subscription options):
+   * each publication then reaches them as a fossil delta against the previous one when that is
+   * smaller. For channels publishing whole state over and over. Default none.
+   */
+  allowedDeltaTypes?: DeltaType[];
 }
 
 export type ResolvedNamespaceOptions = Required<Omit<NamespaceOptions, 'preset'>>;
@@ -61,6 +69,7 @@ export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
   allowHistoryForSubscriber: true,
   maxSubscribers: 0,
   maxSubscribersPerUser: 0,
+  allowedDeltaTypes: [],
 };
 
 export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {

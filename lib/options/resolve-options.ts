@@ -7,11 +7,21 @@ import { presetsByName } from '../permissions/presets.js';
 import { proxyTrust, trustNoProxy, type ProxyTrust } from '../transport/client-address.js';
 import { resolveDelivery, type ResolvedDeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions, ResolvedNamespaceOptions } from './namespace-options.js';
+import { deltaTypes } from '../delivery/delta-publication.js';
 import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.js';
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
 import { resolveLimits, type ResolvedLimitsOptions } from './resolve-limits-options.js';
+import {
+  resolvePresenceStatusOptions,
+  resolveRoomsOptions,
+  resolveTypingOptions,
+  type ResolvedPresenceStatusOptions,
+  type ResolvedRoomsOptions,
+  type ResolvedTypingOptions,
+} from './resolve-chat-options.js';
+import { resolveAdminOptions, type ResolvedAdminOptions } from './resolve-admin-options.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
 import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
@@ -38,6 +48,11 @@ export interface ResolvedStreamingOptions {
   channelAccess: ChannelAccess;
   /** Undefined when the API is off (no key). */
   api?: ResolvedApiOptions;
+  typing: ResolvedTypingOptions;
+  rooms: ResolvedRoomsOptions;
+  presenceStatus: ResolvedPresenceStatusOptions;
+  /** The admin dashboard; undefined when off. */
+  admin?: ResolvedAdminOptions;
   webhooks?: ResolvedWebhooksOptions;
   /** Undefined when metrics are off (the default). */
   metrics?: ResolvedMetricsOptions;
@@ -50,7 +65,7 @@ const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, idempotencyStore: true, presenceTtl: true, channelAccess: true,
-  api: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
+  api: true, admin: true, rooms: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
   path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
@@ -74,6 +89,7 @@ function checkNamespace(field: string, ns: unknown): void {
       throw new StreamingOptionsError(`${field}.${key}`, `must be a ${typeof expected}, got ${JSON.stringify(value)}`);
     }
     if (typeof value === 'number') checkNumber(`${field}.${key}`, value, 0);
+    if (key === 'allowedDeltaTypes') checkDeltaTypes(`${field}.${key}`, value);
   }
   const { historySize, historyTtl, forceRecovery } = withDefaults(ns as NamespaceOptions);
   // Centrifugo needs both too: a size without a ttl would start with history silently off. (A ttl
@@ -83,6 +99,13 @@ function checkNamespace(field: string, ns: unknown): void {
   }
   if (forceRecovery && !(historySize > 0 && historyTtl > 0)) {
     throw new StreamingOptionsError(`${field}.forceRecovery`, 'needs historySize and historyTtl above 0');
+  }
+}
+
+function checkDeltaTypes(field: string, value: unknown): void {
+  const known: readonly unknown[] = deltaTypes;
+  if (!Array.isArray(value) || !value.every((type) => known.includes(type))) {
+    throw new StreamingOptionsError(field, `must be a list of ${deltaTypes.join(', ')}, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -166,6 +189,8 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   }
   const api = resolveApiOptions(options.api, websocket.path);
   const transports = resolveTransportsOptions(options.transports, { 'websocket.path': websocket.path, 'api.path': api?.path });
+  const metrics = resolveMetricsOptions(options.metrics);
+  const admin = resolveAdminOptions(options.admin, { 'websocket.path': websocket.path, 'api.path': api?.path, 'metrics.path': metrics?.path });
   return {
     backend,
     auth,
@@ -184,8 +209,12 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     channelAccess,
     transports,
     api,
+    admin,
+    typing: resolveTypingOptions(options.typing),
+    rooms: resolveRoomsOptions(options.rooms),
+    presenceStatus: resolvePresenceStatusOptions(options.presenceStatus),
     webhooks: resolveWebhooksOptions(options.webhooks),
-    metrics: resolveMetricsOptions(options.metrics),
+    metrics,
     drainPeriod: resolveDrainPeriod(options.shutdown),
   };
 }

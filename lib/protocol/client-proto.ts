@@ -3,7 +3,7 @@ import protobuf from 'protobufjs';
 /**
  * The part of Centrifugo's `client.proto` (protocol v2, as the `centrifuge` 5.x SDK's protobuf build
  * speaks it) that this server reads and writes. Field numbers are the wire contract; fields the
- * server never uses (delta, maps/streams, filters) are left out, which protobuf readers skip.
+ * server never uses (maps/streams, filters) are left out, which protobuf readers skip.
  * Names keep their snake_case so that decoded messages have the JSON protocol's shapes.
  */
 const CLIENT_PROTO = `
@@ -59,7 +59,7 @@ message Push {
 }
 
 message ClientInfo { string user = 1; string client = 2; bytes conn_info = 3; bytes chan_info = 4; }
-message Publication { bytes data = 4; ClientInfo info = 5; uint64 offset = 6; map<string, string> tags = 7; }
+message Publication { bytes data = 4; ClientInfo info = 5; uint64 offset = 6; map<string, string> tags = 7; bool delta = 8; }
 message Join { ClientInfo info = 1; }
 message Leave { ClientInfo info = 1; }
 message Unsubscribe { uint32 code = 2; string reason = 3; }
@@ -84,11 +84,11 @@ message RefreshRequest { string token = 1; }
 message RefreshResult { string client = 1; string version = 2; bool expires = 3; uint32 ttl = 4; }
 message SubscribeRequest {
   string channel = 1; string token = 2; bool recover = 3; string epoch = 6; uint64 offset = 7; bytes data = 8;
-  bool positioned = 9; bool recoverable = 10; bool join_leave = 11;
+  bool positioned = 9; bool recoverable = 10; bool join_leave = 11; string delta = 12;
 }
 message SubscribeResult {
   bool expires = 1; uint32 ttl = 2; bool recoverable = 3; string epoch = 6; repeated Publication publications = 7;
-  bool recovered = 8; uint64 offset = 9; bool positioned = 10; bytes data = 11; bool was_recovering = 12;
+  bool recovered = 8; uint64 offset = 9; bool positioned = 10; bytes data = 11; bool was_recovering = 12; bool delta = 13;
 }
 message SubRefreshRequest { string channel = 1; string token = 2; }
 message SubRefreshResult { bool expires = 1; uint32 ttl = 2; }

@@ -25,6 +25,7 @@ export const commandSchemas: Readonly<Record<Method, MethodSchema>> = {
       positioned: 'boolean',
       recoverable: 'boolean',
       join_leave: 'boolean',
+      delta: 'string',
     },
   },
   unsubscribe: { required: ['channel'], fields: { channel: 'string' } },

@@ -5,13 +5,14 @@ import type { Push } from './frames.js';
  * A push for many subscribers, encoded at most once per codec, on first use: a channel whose
  * subscribers all speak JSON never pays for protobuf, and each subscriber's queue shares the bytes
  * of its codec. An encoding failure is reported once per codec and the push skipped for it.
+ * The push may differ per codec (a delta publication carries text to JSON clients, bytes to protobuf ones).
  */
 export class EncodedPush {
   private json?: Buffer | null;
   private protobuf?: Buffer | null;
 
   constructor(
-    readonly push: Push,
+    private readonly push: Push | ((codec: Codec) => Push),
     private readonly onError: (codec: Codec, err: unknown) => void,
   ) {}
 
@@ -19,7 +20,7 @@ export class EncodedPush {
     let encoded = this[codec.name];
     if (encoded === undefined) {
       try {
-        encoded = codec.encodePush(this.push);
+        encoded = codec.encodePush(typeof this.push === 'function' ? this.push(codec) : this.push);
       } catch (err) {
         encoded = null;
         this.onError(codec, err);

@@ -14,6 +14,8 @@ export interface Publication {
   info?: WireClientInfo;
   offset?: number;
   tags?: Record<string, string>;
+  /** In a delta subscription: `data` is a fossil delta against the previous publication's data. */
+  delta?: boolean;
 }
 
 export interface StreamPosition {
@@ -40,6 +42,8 @@ export interface SubscribeRequest {
   positioned?: boolean;
   recoverable?: boolean;
   join_leave?: boolean;
+  /** Delta compression the client asks for (`fossil`); granted where the namespace allows it. */
+  delta?: string;
 }
 
 export interface UnsubscribeRequest {
@@ -128,6 +132,8 @@ export interface SubscribeResult {
   positioned?: boolean;
   data?: JsonValue;
   was_recovering?: boolean;
+  /** Publications of this subscription come as fossil deltas (or full data) in JSON text. */
+  delta?: boolean;
 }
 
 export interface PresenceResult {

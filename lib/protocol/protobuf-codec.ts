@@ -21,7 +21,10 @@ function messageType(field: protobuf.Field): protobuf.Type | undefined {
   return resolved instanceof protobuf.Type ? resolved : undefined;
 }
 
-/** JSON values in `bytes` fields become their JSON text, recursively through messages, lists and maps. */
+/**
+ * JSON values in `bytes` fields become their JSON text, recursively through messages, lists and maps;
+ * bytes already (a delta publication's data) go as they are: parsed payloads are never Uint8Array.
+ */
 function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
@@ -30,7 +33,7 @@ function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<str
     const message = messageType(field);
     const convert = (item: unknown): unknown => {
       if (message) return toWire(message, item as Record<string, unknown>);
-      if (field.type === 'bytes') return Buffer.from(JSON.stringify(item));
+      if (field.type === 'bytes') return item instanceof Uint8Array ? item : Buffer.from(JSON.stringify(item));
       // Seconds are whole on this wire: a fractional ping interval (tests use them) rounds up, so
       // the client never expects pings sooner than they come.
       if (typeof item === 'number' && !Number.isInteger(item)) return Math.ceil(item);

@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { StreamingManager, StreamingModule } from '@streaming/nest';
 
 class AppModule {}
-Module({ imports: [StreamingModule.forRoot({ auth: { anonymous: true }, channel: { allowSubscribeForAnonymous: true } })] })(AppModule);
+const admin = { enabled: true, password: 'pack smoke admin password' };
+Module({ imports: [StreamingModule.forRoot({ auth: { anonymous: true }, channel: { allowSubscribeForAnonymous: true }, admin })] })(AppModule);
 
 const app = await NestFactory.create(AppModule, { logger: false });
 await app.listen(0, '127.0.0.1');
@@ -21,7 +22,12 @@ client.connect();
 await subscribed;
 await app.get(StreamingManager).publish('news', { ok: true });
 const data = await Promise.race([received, new Promise((_, reject) => setTimeout(() => reject(new Error('no publication')), 5000))]);
+// The dashboard's page and script are files beside the code: they must be in the package.
+for (const asset of ['admin', 'admin/admin.js', 'admin/admin.css']) {
+  const res = await fetch(`http://127.0.0.1:${port}/${asset}`);
+  if (res.status !== 200 || (await res.text()).length === 0) throw new Error(`/${asset} is not served from the package: ${res.status}`);
+}
 client.disconnect();
 await app.close();
 if (data?.ok !== true) throw new Error(`unexpected publication ${JSON.stringify(data)}`);
-console.log('pack smoke: the packed library served a publication to the official SDK');
+console.log('pack smoke: the packed library served a publication to the official SDK, and the admin page');

@@ -70,7 +70,7 @@ export async function connectedClient<C extends Centrifuge | ProtobufCentrifuge>
 
 /** A new subscription, resolved once subscribed. */
 export async function subscribed(client: Centrifuge, channel: string, options?: Partial<SubscriptionOptions>): Promise<Subscription>;
-export async function subscribed(client: ProtobufCentrifuge, channel: string): Promise<ProtobufSubscription>;
+export async function subscribed(client: ProtobufCentrifuge, channel: string, options?: Partial<SubscriptionOptions>): Promise<ProtobufSubscription>;
 export async function subscribed(client: Centrifuge | ProtobufCentrifuge, channel: string, options: Partial<SubscriptionOptions> = {}) {
   const sub = client.newSubscription(channel, options);
   const ready = once(sub, 'subscribed');

@@ -51,8 +51,8 @@ export class MessageQueue {
   }
 }
 
-/** A fetch response read as newline-delimited JSON (HTTP streaming). */
-export function ndjson(response: Response): MessageQueue {
+/** A fetch response's body cut at `separator`, each piece parsed by `parse` into the queue. */
+function pieces(response: Response, separator: string, parse: (piece: string) => unknown): MessageQueue {
   const queue = new MessageQueue();
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -62,10 +62,10 @@ export function ndjson(response: Response): MessageQueue {
       const { done, value } = await reader.read();
       if (done) break;
       buffered += decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) !== -1) {
-        queue.push(JSON.parse(buffered.slice(0, newline)));
-        buffered = buffered.slice(newline + 1);
+      let cut: number;
+      while ((cut = buffered.indexOf(separator)) !== -1) {
+        queue.push(parse(buffered.slice(0, cut)));
+        buffered = buffered.slice(cut + separator.length);
       }
     }
   };
@@ -74,6 +74,19 @@ export function ndjson(response: Response): MessageQueue {
     () => queue.end(),
   );
   return queue;
+}
+
+/** A fetch response read as newline-delimited JSON (HTTP streaming). */
+export function ndjson(response: Response): MessageQueue {
+  return pieces(response, '\n', (line) => JSON.parse(line));
+}
+
+/** A fetch response read as server-sent events with names: `{ event, data }`, the data parsed as JSON. */
+export function namedEvents(response: Response): MessageQueue {
+  return pieces(response, '\n\n', (block) => {
+    const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+    return { event: field('event'), data: JSON.parse(field('data') ?? 'null') };
+  });
 }
 
 /**

@@ -4,6 +4,8 @@ import { MemoryHistoryStore } from './memory-history-store.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 import { MemoryLimitStore } from './memory-limit-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import { MemoryRoomStore } from './memory-room-store.js';
+import { MemoryUserStatusStore } from './memory-user-status-store.js';
 
 /** `presenceTtl`: seconds a presence entry lives without the node's refresh. */
 export function createMemoryBackend(presenceTtl: number): Backend {
@@ -15,6 +17,8 @@ export function createMemoryBackend(presenceTtl: number): Backend {
     presence: new MemoryPresenceStore(presenceTtl),
     limits: new MemoryLimitStore(),
     idempotency: new MemoryIdempotencyStore(),
+    userStatus: new MemoryUserStatusStore(),
+    rooms: new MemoryRoomStore(),
     ping: () => broker.ping(),
   };
 }

@@ -5,8 +5,8 @@ export type RedisClient = Redis | Cluster;
 
 /**
  * A Lua script run by its SHA1 (`EVALSHA`), sent in full (`EVAL`) only when the server does not
- * know it yet (after a restart, on a new cluster node), so each call costs one round trip.
- * Every script here touches one key, so on a Cluster it runs on that key's node.
+ * know it yet (after a restart, on a new cluster node), so each call costs one round trip. On a
+ * Cluster the keys of one call must share a slot (one key, or keys with the same `{hash tag}`).
  */
 export class RedisScript {
   private readonly sha: string;
@@ -15,12 +15,13 @@ export class RedisScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(redis: RedisClient, key: string, args: Array<string | number>): Promise<unknown> {
+  async run(redis: RedisClient, keys: string | string[], args: Array<string | number>): Promise<unknown> {
+    const keyList = typeof keys === 'string' ? [keys] : keys;
     try {
-      return await redis.evalsha(this.sha, 1, key, ...args);
+      return await redis.evalsha(this.sha, keyList.length, ...keyList, ...args);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(this.lua, 1, key, ...args);
+      return redis.eval(this.lua, keyList.length, ...keyList, ...args);
     }
   }
 }

@@ -60,4 +60,17 @@ describe('Redis chat stores', () => {
       await live.close();
     }
   });
+
+  it('does not count a lapsed connection even before anything is written to the user again', async () => {
+    const live = new RedisUserStatusStore(redis, prefix, 60);
+    const dead = new RedisUserStatusStore(redis, prefix, 0.3);
+    try {
+      await live.connect('quiet-user', 'live-client');
+      await dead.connect('quiet-user', 'dead-client');
+      await dead.close();
+      await eventually(async () => expect(await live.connections('quiet-user')).toBe(1), 3000);
+    } finally {
+      await live.close();
+    }
+  });
 });

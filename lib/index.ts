@@ -10,6 +10,7 @@ export type {
   JwtOptions,
   LimitsOptions,
   MemoryBackendOptions,
+  MessagesOptions,
   MetricsOptions,
   PresenceStatusOptions,
   RoomsOptions,
@@ -125,3 +126,8 @@ export { MEMBER_TYPE } from './rooms/room.js';
 export type { Room, RoomAction, RoomMember, RoomRole } from './rooms/room.js';
 export { ROOM_STORE } from './rooms/room-store.interface.js';
 export type { MembersPage, RoomStore } from './rooms/room-store.interface.js';
+export { MessageStore } from './messages/message-store.service.js';
+export { MessageTypes } from './messages/message-state.js';
+export type { MessageState } from './messages/message-state.js';
+export { MESSAGE_STATE_STORE } from './messages/message-state-store.interface.js';
+export type { MessageStateStore } from './messages/message-state-store.interface.js';

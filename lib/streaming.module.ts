@@ -24,6 +24,9 @@ import { PresenceTracker } from './presence/presence-tracker.js';
 import { PresenceHandlers } from './presence/presence.handlers.js';
 import { USER_STATUS_STORE } from './presence/user-status-store.interface.js';
 import { TypingTracker } from './typing/typing-tracker.js';
+import { MessageHandlers } from './messages/message.handlers.js';
+import { MESSAGE_STATE_STORE } from './messages/message-state-store.interface.js';
+import { MessageStore } from './messages/message-store.service.js';
 import { RoomAccess } from './rooms/room-access.js';
 import { ROOM_STORE, type RoomStore } from './rooms/room-store.interface.js';
 import { RoomService } from './rooms/room.service.js';
@@ -119,7 +122,10 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     TypingTracker,
     TypingHandlers,
     RoomService,
+    { provide: MESSAGE_STATE_STORE, useFactory: (backend: Backend) => backend.messages, inject: [BACKEND] },
+    MessageStore,
+    MessageHandlers,
   ],
-  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker, RoomService],
+  exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker, RoomService, MessageStore],
 })
 export class StreamingModule extends StreamingConfigurableModule {}

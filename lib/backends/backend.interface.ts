@@ -3,6 +3,7 @@ import type { HistoryStore } from '../history/history-store.interface.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
 import type { LimitStore } from '../limits/limit-store.interface.js';
 import type { PresenceStore } from '../presence/presence-store.interface.js';
+import type { MessageStateStore } from '../messages/message-state-store.interface.js';
 import type { RoomStore } from '../rooms/room-store.interface.js';
 import type { UserStatusStore } from '../presence/user-status-store.interface.js';
 
@@ -17,6 +18,8 @@ export interface Backend {
   userStatus: UserStatusStore;
   /** Rooms and members (`RoomService`). */
   rooms: RoomStore;
+  /** Messages' state and read positions (`MessageStore`). */
+  messages: MessageStateStore;
   /** Resolves when the backend answers (the readiness check times it); rejects with the reason when not. */
   ping(): Promise<void>;
 }

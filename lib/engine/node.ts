@@ -32,6 +32,7 @@ import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
 import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
 import { PresenceRefresher } from './presence-refresher.js';
+import type { PublicationHook } from './publication-hook.interface.js';
 
 /**
  * The engine of one process: its sessions (the hub), and the only way to the backend's stores:
@@ -62,6 +63,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   private readonly idempotency: IdempotentRuns<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
   private readonly listener: BrokerListener;
+  private publicationHook?: PublicationHook;
 
   constructor(
     @Inject(STREAMING_OPTIONS) readonly options: ResolvedStreamingOptions,
@@ -131,8 +133,11 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       historyEnabled(ns) && !opts.skipHistory && !opts.ephemeral
         ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
         : undefined;
+    const hook = ns.messages && !opts.ephemeral ? this.publicationHook : undefined;
     const publish = async (): Promise<StreamPosition | undefined> => {
+      await hook?.prepare(channel, publication);
       const position = await this.backend.broker.publish(channel, publication, { history, ephemeral: opts.ephemeral });
+      await hook?.published(channel, publication, position);
       const { data, tags, info } = publication;
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
@@ -235,6 +240,11 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
   }
 
+  /** The message store's hook, run around publications in namespaces with `messages`. */
+  setPublicationHook(hook: PublicationHook): void {
+    this.publicationHook = hook;
+  }
+
   /**
    * Watches the node from now on: for the module's services that publish through the node themselves
    * (an observer provider injecting the node could not be one of the observers the node is made with).
@@ -288,7 +298,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     await this.shutdown();
     this.log.close();
     // The backend's stores only: those the app gave in the options are the app's to close.
-    const { broker, history, presence, userStatus, rooms, limits, idempotency } = this.backend;
-    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close(), rooms.close(), limits.close(), idempotency.close()]);
+    const { broker, history, presence, userStatus, rooms, messages, limits, idempotency } = this.backend;
+    await Promise.all([broker, history, presence, userStatus, rooms, messages, limits, idempotency].map((store) => store.close()));
   }
 }

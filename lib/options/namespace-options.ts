@@ -47,6 +47,12 @@ export interface NamespaceOptions {
    * smaller. For channels publishing whole state over and over. Default none.
    */
   allowedDeltaTypes?: DeltaType[];
+  /**
+   * Chat messages: each publication gets a server id (`tags.id`), replies (`data.thread`) and
+   * attachments are checked, and the message store keeps each message's state for edits, deletes,
+   * reactions and read positions (`MessageStore`). Default false.
+   */
+  messages?: boolean;
 }
 
 export type ResolvedNamespaceOptions = Required<Omit<NamespaceOptions, 'preset'>>;
@@ -70,6 +76,7 @@ export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
   maxSubscribers: 0,
   maxSubscribersPerUser: 0,
   allowedDeltaTypes: [],
+  messages: false,
 };
 
 export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {

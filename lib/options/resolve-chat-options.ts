@@ -1,7 +1,7 @@
 import { checkKnownKeys, checkNumber, isRecord } from './option-checks.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
 import { defaultRoomRoles, roomActions, type RoomAction } from '../rooms/room.js';
-import type { PresenceStatusOptions, RoomsOptions, TypingOptions } from './streaming-options.interface.js';
+import type { MessagesOptions, PresenceStatusOptions, RoomsOptions, TypingOptions } from './streaming-options.interface.js';
 
 export type ResolvedTypingOptions = Required<TypingOptions>;
 export type ResolvedPresenceStatusOptions = Required<PresenceStatusOptions>;
@@ -44,4 +44,10 @@ export function resolveRoomsOptions(value: RoomsOptions | undefined): ResolvedRo
     throw new StreamingOptionsError('rooms.directNamespace', `must be a namespace name, got ${JSON.stringify(directNamespace)}`);
   }
   return { maxRoomsPerUser, roles: { ...defaultRoomRoles, ...roles }, directNamespace };
+}
+
+export function resolveMessagesOptions(value: MessagesOptions | undefined): Required<MessagesOptions> {
+  const { maxPerChannel = 1000 } = section('messages', value, ['maxPerChannel']) as MessagesOptions;
+  checkNumber('messages.maxPerChannel', maxPerChannel, 1);
+  return { maxPerChannel };
 }

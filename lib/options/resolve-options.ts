@@ -14,6 +14,7 @@ import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.j
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
 import { resolveLimits, type ResolvedLimitsOptions } from './resolve-limits-options.js';
 import {
+  resolveMessagesOptions,
   resolvePresenceStatusOptions,
   resolveRoomsOptions,
   resolveTypingOptions,
@@ -27,7 +28,7 @@ import { resolveTransportsOptions, type ResolvedTransportsOptions } from './reso
 import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
-import type { StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
+import type { MessagesOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
 
 export interface ResolvedStreamingOptions {
   backend: NonNullable<StreamingModuleOptions['backend']>;
@@ -50,6 +51,7 @@ export interface ResolvedStreamingOptions {
   api?: ResolvedApiOptions;
   typing: ResolvedTypingOptions;
   rooms: ResolvedRoomsOptions;
+  messages: Required<MessagesOptions>;
   presenceStatus: ResolvedPresenceStatusOptions;
   /** The admin dashboard; undefined when off. */
   admin?: ResolvedAdminOptions;
@@ -65,7 +67,7 @@ const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
   maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, idempotencyStore: true, presenceTtl: true, channelAccess: true,
-  api: true, admin: true, rooms: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
+  api: true, admin: true, messages: true, rooms: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
   path: true, maxMessageSize: true, maxQueueSize: true, maxPendingCommands: true, pingInterval: true, pongTimeout: true,
@@ -212,6 +214,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     admin,
     typing: resolveTypingOptions(options.typing),
     rooms: resolveRoomsOptions(options.rooms),
+    messages: resolveMessagesOptions(options.messages),
     presenceStatus: resolvePresenceStatusOptions(options.presenceStatus),
     webhooks: resolveWebhooksOptions(options.webhooks),
     metrics,

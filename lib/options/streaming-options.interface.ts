@@ -247,6 +247,8 @@ export interface StreamingModuleOptions {
   api?: HttpApiOptions;
   /** The `typing` rpc and `TypingTracker`. */
   typing?: TypingOptions;
+  /** `MessageStore`: the state of messages in namespaces with `messages`. */
+  messages?: MessagesOptions;
   /** `RoomService`: rooms, members and roles. */
   rooms?: RoomsOptions;
   /** Per-user status (`presence.status` rpc, `PresenceTracker`). */
@@ -322,4 +324,9 @@ export interface RoomsOptions {
   roles?: Record<string, RoomAction[]>;
   /** Namespace of direct rooms (`RoomService.direct`): `<namespace>:#alice,bob`. Default `dm`. */
   directNamespace?: string;
+}
+
+export interface MessagesOptions {
+  /** Messages whose state is kept per channel; the oldest go first. Default 1000. */
+  maxPerChannel?: number;
 }

@@ -4,6 +4,7 @@ import { MemoryHistoryStore } from './memory-history-store.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 import { MemoryLimitStore } from './memory-limit-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
+import { MemoryMessageStateStore } from './memory-message-state-store.js';
 import { MemoryRoomStore } from './memory-room-store.js';
 import { MemoryUserStatusStore } from './memory-user-status-store.js';
 
@@ -19,6 +20,7 @@ export function createMemoryBackend(presenceTtl: number): Backend {
     idempotency: new MemoryIdempotencyStore(),
     userStatus: new MemoryUserStatusStore(),
     rooms: new MemoryRoomStore(),
+    messages: new MemoryMessageStateStore(),
     ping: () => broker.ping(),
   };
 }

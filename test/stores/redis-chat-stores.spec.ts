@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
+import { RedisMessageStateStore } from '../../lib/backends/redis/redis-message-state-store.js';
 import { RedisRoomStore } from '../../lib/backends/redis/redis-room-store.js';
 import { RedisUserStatusStore } from '../../lib/backends/redis/redis-user-status-store.js';
 import { eventually } from '../support/eventually.js';
 import { clearPrefix, redisClient, testPrefix } from '../support/redis.js';
+import { messageStateStoreContract } from './message-state-store.contract.js';
 import { roomStoreContract } from './room-store.contract.js';
 import { userStatusStoreContract } from './user-status-store.contract.js';
 
@@ -19,6 +21,7 @@ afterAll(async () => {
 
 roomStoreContract('RedisRoomStore', () => new RedisRoomStore(redis, prefix));
 userStatusStoreContract('RedisUserStatusStore', () => new RedisUserStatusStore(redis, prefix));
+messageStateStoreContract('RedisMessageStateStore', () => new RedisMessageStateStore(redis, prefix));
 
 describe('Redis chat stores', () => {
   it('keeps a room\'s keys in one hash slot, and a user\'s index in the user\'s', async () => {

@@ -49,7 +49,7 @@ describe('limits and idempotency counted in Redis across two nodes', () => {
   }
 
   it('refuses the user connection over maxConnectionsPerUser on the other node with 3504', async () => {
-    const [a, b] = [await node({ limits: { maxConnectionsPerUser: 1 } }), await node({ limits: { maxConnectionsPerUser: 1 } })];
+    const [a, b] = await Promise.all([node({ limits: { maxConnectionsPerUser: 1 } }), node({ limits: { maxConnectionsPerUser: 1 } })]);
     const first = await client(a, 'alice');
     expect(await outcome(first)).toBe('connected');
     expect(await outcome(await client(b, 'alice'))).toBe(3504);
@@ -58,7 +58,7 @@ describe('limits and idempotency counted in Redis across two nodes', () => {
 
   it('counts a user command rate over both nodes', async () => {
     const options = { limits: { userCommandsPerSecond: 1, userCommandBurst: 2, maxRefusedCommands: 100 } };
-    const [a, b] = [await node(options), await node(options)];
+    const [a, b] = await Promise.all([node(options), node(options)]);
     const [onA, onB] = [await client(a, 'alice'), await client(b, 'alice')];
     expect([await outcome(onA), await outcome(onB)]).toEqual(['connected', 'connected']);
     const code = (c: Centrifuge) => c.rpc('whoami', {}).then(
@@ -70,14 +70,14 @@ describe('limits and idempotency counted in Redis across two nodes', () => {
 
   it('counts connection attempts per address over both nodes', async () => {
     const options = { limits: { connectionAttemptsPerSecond: 1, connectionAttemptBurst: 1 } };
-    const [a, b] = [await node(options), await node(options)];
+    const [a, b] = await Promise.all([node(options), node(options)]);
     expect(await upgradeOutcome(a.wsUrl)).toBe('open');
     expect(await upgradeOutcome(b.wsUrl)).toBe(429);
   });
 
   it('publishes once for an idempotency key used on both nodes', async () => {
     const options: StreamingModuleOptions = { namespaces: { chat: { historySize: 10, historyTtl: 60 } } };
-    const [a, b] = [await node(options), await node(options)];
+    const [a, b] = await Promise.all([node(options), node(options)]);
     const [fromA, fromB] = await Promise.all(
       [a, b].map((s, i) => s.app.get(StreamingManager).publish('chat:once', { n: i }, { idempotencyKey: 'k1' })),
     );

@@ -1,4 +1,4 @@
 import { MemoryMessageStateStore } from '../../lib/backends/memory/memory-message-state-store.js';
 import { messageStateStoreContract } from './message-state-store.contract.js';
 
-messageStateStoreContract('MemoryMessageStateStore', async () => new MemoryMessageStateStore());
+messageStateStoreContract('MemoryMessageStateStore', () => new MemoryMessageStateStore());

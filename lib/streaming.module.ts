@@ -50,7 +50,7 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     { provide: STREAMING_OPTIONS, useFactory: resolveOptions, inject: [STREAMING_MODULE_OPTIONS] },
     {
       provide: BACKEND,
-      useFactory: (o: ResolvedStreamingOptions, meter: EngineMeter) => meter.meterBackend(createBackend(o)),
+      useFactory: async (o: ResolvedStreamingOptions, meter: EngineMeter) => meter.meterBackend(await createBackend(o)),
       inject: [STREAMING_OPTIONS, ENGINE_METER],
     },
     {

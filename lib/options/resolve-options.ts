@@ -23,6 +23,7 @@ import {
   type ResolvedRoomsOptions,
   type ResolvedTypingOptions,
 } from './resolve-chat-options.js';
+import { resolveBackendOptions, type ResolvedBackendOptions } from './resolve-backend-options.js';
 import { resolveAdminOptions, type ResolvedAdminOptions } from './resolve-admin-options.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
@@ -32,7 +33,7 @@ import { StreamingOptionsError } from './streaming-options-error.js';
 import type { StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
 
 export interface ResolvedStreamingOptions {
-  backend: NonNullable<StreamingModuleOptions['backend']>;
+  backend: ResolvedBackendOptions;
   auth: ResolvedAuthOptions;
   channel: NamespaceOptions;
   namespaces: Record<string, NamespaceOptions>;
@@ -136,13 +137,7 @@ function resolveTrustProxy(value: unknown): ProxyTrust {
 export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedStreamingOptions {
   if (!isRecord(options as unknown)) throw new StreamingOptionsError('options', 'must be an object');
   checkKnownKeys('', options as Record<string, unknown>, TOP_LEVEL_KEYS, 'a StreamingModule option');
-  const backend = options.backend ?? { type: 'memory' };
-  if (!isRecord(backend as unknown)) throw new StreamingOptionsError('backend', 'must be an object');
-  checkKnownKeys('backend', backend as unknown as Record<string, unknown>, ['type'], 'a backend option');
-  const backendType: unknown = (backend as { type?: unknown } | undefined)?.type;
-  if (backendType !== 'memory') {
-    throw new StreamingOptionsError('backend.type', `must be 'memory', got ${JSON.stringify(backendType)}`);
-  }
+  const backend = resolveBackendOptions(options.backend);
   const auth = resolveAuth(options.auth);
   if (options.channel !== undefined) checkNamespace('channel', options.channel);
   for (const [name, ns] of Object.entries(options.namespaces ?? {})) {

@@ -131,3 +131,6 @@ export { MessageTypes } from './messages/message-state.js';
 export type { MessageState } from './messages/message-state.js';
 export { MESSAGE_STATE_STORE } from './messages/message-state-store.interface.js';
 export type { MessageStateStore } from './messages/message-state-store.interface.js';
+export { MESSAGE_POLICY } from './messages/message-policy.interface.js';
+export type { MessageChangeRequest, MessagePolicy } from './messages/message-policy.interface.js';
+export { RoleMessagePolicy } from './messages/role-message-policy.js';

@@ -27,6 +27,8 @@ import { TypingTracker } from './typing/typing-tracker.js';
 import { MessageHandlers } from './messages/message.handlers.js';
 import { MESSAGE_STATE_STORE } from './messages/message-state-store.interface.js';
 import { MessageStore } from './messages/message-store.service.js';
+import { MESSAGE_POLICY } from './messages/message-policy.interface.js';
+import { RoleMessagePolicy } from './messages/role-message-policy.js';
 import { RoomAccess } from './rooms/room-access.js';
 import { ROOM_STORE, type RoomStore } from './rooms/room-store.interface.js';
 import { RoomService } from './rooms/room.service.js';
@@ -124,6 +126,11 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     RoomService,
     { provide: MESSAGE_STATE_STORE, useFactory: (backend: Backend) => backend.messages, inject: [BACKEND] },
     MessageStore,
+    {
+      provide: MESSAGE_POLICY,
+      useFactory: (options: ResolvedStreamingOptions, rooms: RoomService) => options.messages.policy ?? new RoleMessagePolicy(rooms),
+      inject: [STREAMING_OPTIONS, RoomService],
+    },
     MessageHandlers,
   ],
   exports: [StreamingManager, PermissionChecker, StreamingTokens, StreamingHealthIndicator, WebhookDeadLetters, PresenceTracker, TypingTracker, RoomService, MessageStore],

@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { ChatHandlers } from './chat.handlers.js';
 import { HealthController } from './health.controller.js';
 import { RoomActivity } from './room-activity.js';
+import { RoomsHandlers } from './rooms.handlers.js';
 import { loadConfig, SAMPLE_CONFIG, type SampleConfig } from './config.js';
 import { DevTokenController } from './dev-token.controller.js';
 
@@ -28,11 +29,12 @@ export class AppModule {
           channel: { allowSubscribeForClient: false },
           namespaces: {
             // Rooms: members see who is here, and a reconnecting tab recovers what it missed (a preset, one field changed).
-            chat: { preset: 'chat', historyTtl: 3600 },
+            // Messages have ids, edits, deletes, reactions and read positions; rooms made on the page are chat:<name>.
+            chat: { preset: 'chat', historyTtl: 3600, messages: true },
             // Private rooms: like chat, but subscribing takes a subscription token from the app.
-            team: { ...Presets.Chat, historyTtl: 3600, allowSubscribeForClient: false },
+            team: { ...Presets.Chat, historyTtl: 3600, allowSubscribeForClient: false, messages: true },
             // Direct messages: `dm:#alice,bob` admits alice and bob only, and nothing without a `#`.
-            dm: { preset: 'chat', allowSubscribeForClient: false },
+            dm: { preset: 'chat', allowSubscribeForClient: false, messages: true },
             // `personal:#alice`: alice's inbox, which only the server writes.
             personal: Presets.Personal,
             // Read by anyone; only the server publishes here.
@@ -63,7 +65,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController, ...(config.devTokens ? [DevTokenController] : [])],
-      providers: [{ provide: SAMPLE_CONFIG, useValue: config }, ChatHandlers, RoomActivity],
+      providers: [{ provide: SAMPLE_CONFIG, useValue: config }, ChatHandlers, RoomsHandlers, RoomActivity],
     };
   }
 }

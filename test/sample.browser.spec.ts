@@ -65,24 +65,27 @@ describe('sample chat page in a real browser', () => {
     await page.fill('#name', name);
     await page.click('#join');
     await page.locator('#status', { hasText: new RegExp(`^connected as ${name}$`) }).waitFor();
-    await page.locator('#send:enabled').waitFor();
+    await page.locator('#text:enabled').waitFor();
     return page;
   }
 
   /** Messages of the room on screen. */
-  const shown = (page: Page, text: string) => page.locator('#messages ol:not([hidden]) li', { hasText: text });
+  const shown = (page: Page, text: string) => page.locator('#messages ol:not([hidden]) li').filter({ has: page.locator('.text', { hasText: text }) });
 
   async function send(page: Page, text: string): Promise<void> {
-    await page.locator('#send:enabled').waitFor();
+    await page.locator('#text:enabled').waitFor();
     await page.fill('#text', text);
-    await page.click('#send');
+    await page.click('#send:enabled');
   }
 
   /** Waits until the page's online list is exactly `users`. */
   function onlineUsers(page: Page, users: string[]): Promise<unknown> {
-    const list = "[...document.querySelectorAll('#online li')].map((li) => li.textContent).join(',')";
+    const list = "[...document.querySelectorAll('#online li')].map((li) => li.dataset.user).join(',')";
     return page.waitForFunction(`${list} === ${JSON.stringify(users.join(','))}`, undefined, { timeout: UI_MS });
   }
+
+  /** The text of a message on screen, as its author wrote it. */
+  const messageText = (page: Page, text: string) => shown(page, text).locator('.text');
 
   it('carries a message from alice to bob, shows who is online, and gives late joiners the history', async () => {
     const alice = await joined('alice');
@@ -90,7 +93,11 @@ describe('sample chat page in a real browser', () => {
 
     await send(alice, 'hello bob');
     await shown(bob, 'hello bob').waitFor({ timeout: UI_MS });
-    expect(await bob.locator('#messages ol:not([hidden]) li').last().textContent()).toMatch(/^alice.*hello bob$/);
+    const last = bob.locator('#messages ol:not([hidden]) li').last();
+    expect(await last.locator('strong').textContent()).toBe('alice');
+    expect(await last.locator('.text').textContent()).toBe('hello bob');
+    expect(await alice.locator('#messages li.mine', { hasText: 'hello bob' }).count()).toBe(1);
+    expect(await bob.locator('#messages li.mine', { hasText: 'hello bob' }).count()).toBe(0);
     expect(await alice.inputValue('#text')).toBe('');
 
     await onlineUsers(alice, ['alice', 'bob']);
@@ -111,7 +118,7 @@ describe('sample chat page in a real browser', () => {
     for (const page of [dave, erin]) await page.click('#rooms button[data-channel="team:core"]');
     await send(dave, 'team only');
     await shown(erin, 'team only').waitFor({ timeout: UI_MS });
-    expect(await shown(erin, 'team only').textContent()).toMatch(/^dave.*team only$/);
+    expect(await shown(erin, 'team only').locator('strong').textContent()).toBe('dave');
     // Every page joined is in team core: this test's two, the pages of other tests are closed.
     await onlineUsers(erin, ['dave', 'erin']);
 
@@ -153,4 +160,88 @@ describe('sample chat page in a real browser', () => {
     expect(streams).toContain('/emulation');
     await frank.screenshot({ path: '/tmp/sample-sse.png' });
   }, 30_000);
+  it('shows typing and statuses, reacts, edits, deletes and replies, per author', async () => {
+    const hana = await joined('hana');
+    const ivan = await joined('ivan');
+
+    // ivan types: hana sees it, and it goes once ivan sends.
+    await ivan.fill('#text', 'thinking');
+    await ivan.locator('#text').dispatchEvent('input');
+    await hana.locator('#typing', { hasText: 'ivan is typing…' }).waitFor({ timeout: UI_MS });
+    await ivan.click('#send');
+    await shown(hana, 'thinking').waitFor({ timeout: UI_MS });
+    await hana.waitForFunction("document.querySelector('#typing').textContent === ''", undefined, { timeout: UI_MS });
+
+    // A status change reaches the others' online list.
+    await onlineUsers(hana, await hana.evaluate<string[]>("[...document.querySelectorAll('#online li')].map((li) => li.dataset.user)"));
+    await ivan.selectOption('#my-status', 'busy');
+    await hana.locator('#online li[data-user="ivan"][data-status="busy"] .dot.busy').waitFor({ timeout: UI_MS });
+
+    // hana reacts to ivan's message; both see the count.
+    await shown(hana, 'thinking').hover();
+    await shown(hana, 'thinking').locator('button.react').click();
+    await shown(ivan, 'thinking').locator('.reactions', { hasText: '👍 1' }).waitFor({ timeout: UI_MS });
+
+    // Only the author may edit and delete: hana's page offers neither on ivan's message.
+    expect(await shown(hana, 'thinking').locator('button.edit').count()).toBe(0);
+    await shown(ivan, 'thinking').hover();
+    await shown(ivan, 'thinking').locator('button.edit').click();
+    await ivan.fill('#text', 'thought it through');
+    await ivan.click('#send');
+    await messageText(hana, 'thought it through').waitFor({ timeout: UI_MS });
+    await shown(hana, 'thought it through').locator('.edited:not([hidden])').waitFor({ timeout: UI_MS });
+
+    // A reply sits under its parent; a deleted message leaves a tombstone.
+    await shown(hana, 'thought it through').hover();
+    await shown(hana, 'thought it through').locator('button.reply').click();
+    await send(hana, 'sounds good');
+    await ivan.locator('#messages li.reply', { hasText: 'sounds good' }).locator('.quote', { hasText: 'thought it through' }).waitFor({ timeout: UI_MS });
+    await shown(ivan, 'thought it through').hover();
+    await shown(ivan, 'thought it through').locator('button.delete').click();
+    await hana.locator('#messages li.deleted', { hasText: 'message deleted' }).waitFor({ timeout: UI_MS });
+    await hana.screenshot({ path: '/tmp/sample-features.png' });
+  }, 40_000);
+
+  it('keeps rooms, direct messages and unread badges across a reload, and fits a phone', async () => {
+    const jill = await joined('jill');
+    const kurt = await joined('kurt');
+
+    // jill makes a private room with kurt in it, and opens a direct conversation with him.
+    await jill.fill('#room-name', 'Plans');
+    await jill.fill('#room-members', 'kurt');
+    await jill.check('#room-private');
+    await jill.click('#room-create');
+    await jill.locator('#room-title', { hasText: 'Plans' }).waitFor({ timeout: UI_MS });
+    await send(jill, 'private plans');
+    await jill.fill('#dm-name', 'kurt');
+    await jill.click('#dm-open');
+    await send(jill, 'just us');
+
+    // kurt reloads: the room and the conversation are listed, with what he has not read.
+    await kurt.reload();
+    await kurt.locator('#status', { hasText: /^connected as kurt$/ }).waitFor({ timeout: UI_MS });
+    await kurt.locator('#rooms button[data-channel="chat:plans"] .badge', { hasText: '1' }).waitFor({ timeout: UI_MS });
+    await kurt.locator('#rooms button[data-channel="dm:#jill,kurt"] .badge', { hasText: '1' }).waitFor({ timeout: UI_MS });
+    await kurt.click('#rooms button[data-channel="chat:plans"]');
+    await shown(kurt, 'private plans').waitFor({ timeout: UI_MS });
+    await kurt.locator('#rooms button[data-channel="chat:plans"] .badge:empty').waitFor({ state: 'attached', timeout: UI_MS });
+    await kurt.reload();
+    await kurt.locator('#rooms button[data-channel="dm:#jill,kurt"] .badge', { hasText: '1' }).waitFor({ timeout: UI_MS });
+    expect(await kurt.locator('#rooms button[data-channel="chat:plans"] .badge').textContent()).toBe('');
+
+    // An error is shown, and cleared when dismissed; an empty message cannot be sent.
+    await kurt.fill('#room-name', 'Plans');
+    await kurt.click('#room-create');
+    await kurt.locator('#error-text', { hasText: 'is a room already' }).waitFor({ timeout: UI_MS });
+    await kurt.click('#error-close');
+    expect(await kurt.locator('#error').isHidden()).toBe(true);
+    await kurt.fill('#text', '   ');
+    expect(await kurt.locator('#send').isDisabled()).toBe(true);
+
+    await kurt.setViewportSize({ width: 390, height: 800 });
+    await kurt.click('#rooms button[data-channel="dm:#jill,kurt"]');
+    await shown(kurt, 'just us').waitFor({ timeout: UI_MS });
+    expect(await kurt.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await kurt.screenshot({ path: '/tmp/sample-phone.png', fullPage: true });
+  }, 40_000);
 });

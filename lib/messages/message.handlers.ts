@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ClientInfo } from '../engine/client-info.js';
 import { Node } from '../engine/node.js';
 import { BuiltInHandlers, OnRpc } from '../handlers/handler.decorators.js';
@@ -6,12 +6,10 @@ import { ConnectedClient, StreamingBody } from '../handlers/param.decorators.js'
 import { Permission } from '../permissions/permission.enum.js';
 import { ErrorCode } from '../protocol/codes.js';
 import { StreamingError } from '../protocol/protocol-error.js';
-import { RoomService } from '../rooms/room.service.js';
+import { MESSAGE_POLICY, type MessagePolicy } from './message-policy.interface.js';
 import type { MessageState } from './message-state.js';
 import { MessageStore } from './message-store.service.js';
 
-/** Connection roles (token `roles`) that may edit and delete anyone's messages, besides room roles with `moderate`. */
-const MODERATOR_ROLES = ['moderator', 'admin'];
 /** Channels one `message.unread` may ask about. */
 const MAX_CHANNELS = 100;
 
@@ -30,8 +28,8 @@ function text(b: Body, field: string): string {
 
 /**
  * The `message.*` rpcs. Changing a message takes the right to publish in its channel (as the
- * client's own publication did); edit and delete also take authorship or moderation (a room role
- * with `moderate`, or the connection role `moderator` or `admin`). Reading state takes the right to
+ * client's own publication did); edit and delete also take authorship or the `MessagePolicy`'s
+ * word on moderation (by default a room role with `moderate`, or the connection role `moderator` or `admin`). Reading state takes the right to
  * read history (read positions: to subscribe).
  */
 @BuiltInHandlers()
@@ -40,7 +38,7 @@ export class MessageHandlers {
   constructor(
     private readonly node: Node,
     private readonly messages: MessageStore,
-    private readonly rooms: RoomService,
+    @Inject(MESSAGE_POLICY) private readonly policy: MessagePolicy,
   ) {}
 
   @OnRpc('message.edit')
@@ -49,7 +47,7 @@ export class MessageHandlers {
     const channel = await this.allowed(client, text(b, 'channel'), Permission.Publish);
     const id = text(b, 'id');
     if (b.data === undefined) throw StreamingError.of(ErrorCode.BadRequest, 'data required');
-    await this.mayChange(client, channel, await this.messages.get(channel, id));
+    await this.mayChange(client, channel, await this.messages.get(channel, id), 'edit');
     const state = await this.messages.edit(channel, id, b.data, client.user);
     return { id, editedAt: state.editedAt };
   }
@@ -59,7 +57,7 @@ export class MessageHandlers {
     const b = body(data);
     const channel = await this.allowed(client, text(b, 'channel'), Permission.Publish);
     const id = text(b, 'id');
-    await this.mayChange(client, channel, await this.messages.get(channel, id));
+    await this.mayChange(client, channel, await this.messages.get(channel, id), 'delete');
     await this.messages.delete(channel, id, client.user);
     return {};
   }
@@ -116,10 +114,9 @@ export class MessageHandlers {
     return channel;
   }
 
-  private async mayChange(client: ClientInfo, channel: string, state: MessageState | undefined): Promise<void> {
-    if (!state || state.user === client.user) return;
-    if ((client.roles ?? []).some((role) => MODERATOR_ROLES.includes(role))) return;
-    if (await this.rooms.can(channel, client.user, 'moderate')) return;
+  private async mayChange(client: ClientInfo, channel: string, message: MessageState | undefined, action: 'edit' | 'delete'): Promise<void> {
+    if (!message || message.user === client.user) return;
+    if (await this.policy.mayModerate({ client, channel, message, action })) return;
     throw StreamingError.of(ErrorCode.PermissionDenied, 'only the author or a moderator may change a message');
   }
 }

@@ -46,8 +46,13 @@ export function resolveRoomsOptions(value: RoomsOptions | undefined): ResolvedRo
   return { maxRoomsPerUser, roles: { ...defaultRoomRoles, ...roles }, directNamespace };
 }
 
-export function resolveMessagesOptions(value: MessagesOptions | undefined): Required<MessagesOptions> {
-  const { maxPerChannel = 1000 } = section('messages', value, ['maxPerChannel']) as MessagesOptions;
+export type ResolvedMessagesOptions = Required<Omit<MessagesOptions, 'policy'>> & Pick<MessagesOptions, 'policy'>;
+
+export function resolveMessagesOptions(value: MessagesOptions | undefined): ResolvedMessagesOptions {
+  const { maxPerChannel = 1000, policy } = section('messages', value, ['maxPerChannel', 'policy']) as MessagesOptions;
   checkNumber('messages.maxPerChannel', maxPerChannel, 1);
-  return { maxPerChannel };
+  if (policy !== undefined && typeof policy?.mayModerate !== 'function') {
+    throw new StreamingOptionsError('messages.policy', 'must have a mayModerate(request) method');
+  }
+  return { maxPerChannel, policy };
 }

@@ -15,6 +15,7 @@ import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js
 import { resolveLimits, type ResolvedLimitsOptions } from './resolve-limits-options.js';
 import {
   resolveMessagesOptions,
+  type ResolvedMessagesOptions,
   resolvePresenceStatusOptions,
   resolveRoomsOptions,
   resolveTypingOptions,
@@ -28,7 +29,7 @@ import { resolveTransportsOptions, type ResolvedTransportsOptions } from './reso
 import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
-import type { MessagesOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
+import type { StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
 
 export interface ResolvedStreamingOptions {
   backend: NonNullable<StreamingModuleOptions['backend']>;
@@ -51,7 +52,7 @@ export interface ResolvedStreamingOptions {
   api?: ResolvedApiOptions;
   typing: ResolvedTypingOptions;
   rooms: ResolvedRoomsOptions;
-  messages: Required<MessagesOptions>;
+  messages: ResolvedMessagesOptions;
   presenceStatus: ResolvedPresenceStatusOptions;
   /** The admin dashboard; undefined when off. */
   admin?: ResolvedAdminOptions;

@@ -9,6 +9,7 @@ import type { PermissionsOptions } from '../permissions/channel-rule.interface.j
 import type { ChannelAccess } from '../permissions/channel-access.interface.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
 import type { LimitStore } from '../limits/limit-store.interface.js';
+import type { MessagePolicy } from '../messages/message-policy.interface.js';
 import type { TrustProxy } from '../transport/client-address.js';
 import type { DeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions } from './namespace-options.js';
@@ -329,4 +330,9 @@ export interface RoomsOptions {
 export interface MessagesOptions {
   /** Messages whose state is kept per channel; the oldest go first. Default 1000. */
   maxPerChannel?: number;
+  /**
+   * Who may edit and delete others' messages (authors always may their own). Default: the
+   * connection role `moderator` or `admin`, or a room role with `moderate`.
+   */
+  policy?: MessagePolicy;
 }

@@ -4,6 +4,7 @@ import { RedisRoomStore } from '../../lib/backends/redis/redis-room-store.js';
 import { RedisUserStatusStore } from '../../lib/backends/redis/redis-user-status-store.js';
 import { eventually } from '../support/eventually.js';
 import { clearPrefix, redisClient, testPrefix } from '../support/redis.js';
+import { messageStateStoreDetails } from './message-state-store-details.contract.js';
 import { messageStateStoreContract } from './message-state-store.contract.js';
 import { roomStoreContract } from './room-store.contract.js';
 import { userStatusStoreContract } from './user-status-store.contract.js';
@@ -21,7 +22,8 @@ afterAll(async () => {
 
 roomStoreContract('RedisRoomStore', () => new RedisRoomStore(redis, prefix));
 userStatusStoreContract('RedisUserStatusStore', () => new RedisUserStatusStore(redis, prefix));
-messageStateStoreContract('RedisMessageStateStore', () => new RedisMessageStateStore(redis, prefix));
+messageStateStoreContract('RedisMessageStateStore', async () => new RedisMessageStateStore(redis, prefix));
+messageStateStoreDetails('RedisMessageStateStore', () => new RedisMessageStateStore(redis, prefix));
 
 describe('Redis chat stores', () => {
   it('keeps a room\'s keys in one hash slot, and a user\'s index in the user\'s', async () => {

@@ -74,14 +74,18 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
+  private readonly releaseAdmission = (): void => this.admission.release();
+
   /** Upgrades of one endpoint's path only (`routeUpgradePath`): the WebSocket one, or `uni_websocket`. */
   private upgrades(unidirectional: boolean): UpgradeHandler {
     return (req, socket, head) => {
       // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
       const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
       if (!this.admitUpgrade(ip, socket)) return;
-      // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
-      socket.once('close', () => this.admission.release());
+      // Once the socket is gone, whether the handshake failed or the WebSocket closed later. Not an
+      // arrow here: it would share this scope's context with the handshake callback and so keep the
+      // upgrade request (headers, raw headers, parser state) alive for the connection's lifetime.
+      socket.once('close', this.releaseAdmission);
       this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
     };
   }

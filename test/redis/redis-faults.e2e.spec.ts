@@ -57,8 +57,10 @@ describe('the Redis backend while Redis fails', () => {
       // Every publication Redis acknowledged reaches the reader, once, in order.
       await eventually(() => expect(received.filter((v) => acknowledged.includes(v))).toEqual(acknowledged), 15_000);
       expect(new Set(received).size).toBe(received.length);
-      // Refused while Redis was away with a temporary error, which the SDK's callers may retry.
-      expect(new Set(refusals)).toEqual(new Set([100]));
+      // Refused while Redis was away with a temporary error (100), or cut by the node's reconnect
+      // (3010) that sends its clients to recover: the SDK's own 11, connection closed. Both are retried.
+      expect(refusals).toContain(100);
+      expect(refusals.every((code) => code === 100 || code === 11)).toBe(true);
     } finally {
       reader.disconnect();
       writer.disconnect();

@@ -25,12 +25,19 @@ export class RoomsHandlers {
     private readonly messages: MessageStore,
   ) {}
 
-  /** The caller's rooms and direct messages, with unread counts (badges that survive a reload). */
+  /**
+   * The caller's rooms and direct messages, with unread counts (badges that survive a reload) and
+   * whether the caller may moderate there (so the page offers to delete others' messages only where
+   * the server would allow it).
+   */
   @OnRpc('rooms.list')
   async list(@ConnectedClient() client: ClientInfo) {
     const rooms = await this.rooms.roomsOf(client.user);
     const unread = await this.messages.unread(client.user, rooms.map((r) => r.channel));
-    return { rooms: rooms.map(({ channel, name, private: isPrivate }) => ({ channel, name, private: isPrivate, unread: unread[channel] ?? 0 })) };
+    const moderate = await Promise.all(rooms.map((r) => this.rooms.can(r.channel, client.user, 'moderate')));
+    return {
+      rooms: rooms.map(({ channel, name, private: isPrivate }, i) => ({ channel, name, private: isPrivate, unread: unread[channel] ?? 0, moderate: moderate[i] })),
+    };
   }
 
   /** `{ name, private?, members? }`: a room `chat:<slug of name>` owned by the caller. */
@@ -47,7 +54,8 @@ export class RoomsHandlers {
       owner: client.user,
       members: names(body.members).map((user) => ({ user })),
     });
-    return { channel: room.channel, name: room.name, private: room.private };
+    // The creator owns the room, and owners moderate it.
+    return { channel: room.channel, name: room.name, private: room.private, moderate: await this.rooms.can(room.channel, client.user, 'moderate') };
   }
 
   @OnRpc('rooms.addMember')

@@ -202,6 +202,34 @@ describe('sample chat page in a real browser', () => {
     await hana.screenshot({ path: '/tmp/sample-features.png' });
   }, 40_000);
 
+  it("lets a room's owner delete others' messages, and its members only their own", async () => {
+    const lena = await joined('lena');
+    const milo = await joined('milo');
+
+    await lena.fill('#room-name', 'Crew');
+    await lena.fill('#room-members', 'milo');
+    await lena.click('#room-create');
+    await lena.locator('#room-title', { hasText: 'Crew' }).waitFor({ timeout: UI_MS });
+    await send(lena, 'owner speaking');
+
+    // milo learns of the room from his room list, which a reload fetches again.
+    await milo.reload();
+    await milo.locator('#status', { hasText: /^connected as milo$/ }).waitFor({ timeout: UI_MS });
+    await milo.click('#rooms button[data-channel="chat:crew"]');
+    await shown(milo, 'owner speaking').waitFor({ timeout: UI_MS });
+    await send(milo, 'member speaking');
+    await shown(lena, 'member speaking').waitFor({ timeout: UI_MS });
+
+    // The member is offered no way to delete the owner's message; the owner may delete the member's.
+    expect(await shown(milo, 'owner speaking').locator('button.delete').count()).toBe(0);
+    expect(await shown(lena, 'member speaking').locator('button.edit').count()).toBe(0);
+    await shown(lena, 'member speaking').hover();
+    await shown(lena, 'member speaking').locator('button.delete').click();
+    await milo.locator('#messages ol:not([hidden]) li.deleted', { hasText: 'message deleted' }).waitFor({ timeout: UI_MS });
+    expect(await lena.locator('#error').isHidden()).toBe(true);
+    await lena.screenshot({ path: '/tmp/sample-moderation.png' });
+  }, 40_000);
+
   it('keeps rooms, direct messages and unread badges across a reload, and fits a phone', async () => {
     const jill = await joined('jill');
     const kurt = await joined('kurt');

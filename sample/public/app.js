@@ -78,6 +78,8 @@ function addMessage(room, { data, tags, offset }) {
   }
   const actions = el('span', { className: 'actions' }, button('👍', 'react', () => react(room, id, '👍')), button('Reply', 'reply', () => startReply(room, id)));
   if (data.user === me) actions.append(button('Edit', 'edit', () => startEdit(room, id)), button('Delete', 'delete', () => remove(room, id)));
+  // A room's owner and moderators may delete anyone's message (the server checks again).
+  else if (room.moderate) actions.append(button('Delete', 'delete', () => remove(room, id)));
   li.append(
     el('strong', { textContent: data.user }),
     el('time', { textContent: new Date(data.at ?? Date.now()).toLocaleTimeString() }),
@@ -261,7 +263,7 @@ async function loadHistory(room) {
 }
 
 /** Subscribes to a room once and lists it; `options` carries getToken for channels that need one. */
-function openRoom(channel, label, { unread = 0, managed = false, readable = true, ...options } = {}) {
+function openRoom(channel, label, { unread = 0, managed = false, moderate = false, readable = true, ...options } = {}) {
   if (rooms.has(channel)) return rooms.get(channel);
   const list = el('ol', { hidden: true });
   list.dataset.channel = channel;
@@ -270,7 +272,7 @@ function openRoom(channel, label, { unread = 0, managed = false, readable = true
   const roomButton = el('button', { type: 'button' }, el('span', { textContent: label }), badge);
   roomButton.dataset.channel = channel;
   $('rooms').append(roomButton);
-  const room = { channel, label, list, badge, button: roomButton, managed, readable, unread: 0, messages: new Map(), typing: new Map() };
+  const room = { channel, label, list, badge, button: roomButton, managed, moderate, readable, unread: 0, messages: new Map(), typing: new Map() };
   room.sub = centrifuge.newSubscription(channel, options);
   rooms.set(channel, room);
   setBadge(room, unread);
@@ -303,7 +305,7 @@ async function loadRooms() {
   const { rooms: mine } = await rpc('rooms.list', {});
   for (const room of mine) {
     const dm = room.channel.startsWith('dm:');
-    openRoom(room.channel, dm ? dmLabel(room.channel) : `${room.private ? '🔒' : '#'} ${room.name}`, { unread: room.unread, managed: !dm });
+    openRoom(room.channel, dm ? dmLabel(room.channel) : `${room.private ? '🔒' : '#'} ${room.name}`, { unread: room.unread, managed: !dm, moderate: room.moderate });
   }
   const { unread } = await rpc('message.unread', { channels: ['chat:general'] });
   setBadge(rooms.get('chat:general'), current === rooms.get('chat:general') ? 0 : unread['chat:general']);
@@ -405,7 +407,7 @@ $('room-form').addEventListener('submit', attempt(async (event) => {
   const members = $('room-members').value.split(',').map((m) => m.trim()).filter(Boolean);
   const room = await rpc('rooms.create', { name: $('room-name').value, private: $('room-private').checked, members });
   $('room-name').value = $('room-members').value = '';
-  show(openRoom(room.channel, `${room.private ? '🔒' : '#'} ${room.name}`, { managed: true }));
+  show(openRoom(room.channel, `${room.private ? '🔒' : '#'} ${room.name}`, { managed: true, moderate: room.moderate }));
 }));
 
 $('invite-form').addEventListener('submit', attempt(async (event) => {

@@ -230,6 +230,24 @@ describe('sample chat page in a real browser', () => {
     await lena.screenshot({ path: '/tmp/sample-moderation.png' });
   }, 40_000);
 
+  it("lists a room's members with a status dot, and the last seen of those offline", async () => {
+    const nora = await joined('nora');
+    await nora.fill('#room-name', 'Den');
+    await nora.fill('#room-members', 'otto');
+    await nora.click('#room-create');
+    await nora.locator('#room-title', { hasText: 'Den' }).waitFor({ timeout: UI_MS });
+    const otto = () => nora.locator('#online li[data-user="otto"]');
+    await otto().and(nora.locator('[data-status="offline"]')).locator('.seen', { hasText: 'never seen' }).waitFor({ timeout: UI_MS });
+
+    // otto's page subscribes to the rooms he is in: nora sees him come, then go after the offline grace.
+    const ottoPage = await joined('otto');
+    await otto().and(nora.locator('[data-status="online"]')).locator('.dot.online').waitFor({ timeout: UI_MS });
+    await ottoPage.context().close();
+    await otto().and(nora.locator('[data-status="offline"]')).locator('.seen', { hasText: /^last seen / }).waitFor({ timeout: 2 * UI_MS });
+    expect(await nora.locator('#people-title').textContent()).toBe('Members');
+    await nora.screenshot({ path: '/tmp/sample-members.png' });
+  }, 40_000);
+
   it('keeps rooms, direct messages and unread badges across a reload, and fits a phone', async () => {
     const jill = await joined('jill');
     const kurt = await joined('kurt');

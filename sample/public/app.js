@@ -134,6 +134,7 @@ function apply(room, pub, live) {
       return;
     case 'member':
       systemLine(room, `${data.user} was ${data.action}${data.by ? ` by ${data.by}` : ''}`);
+      if (live && room === current) refreshOnline(room).catch(showError);
       return;
     case 'read':
       return;
@@ -199,16 +200,22 @@ function renderTyping() {
   $('typing').textContent = users.length === 0 ? '' : `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} typing…`;
 }
 
+const lastSeen = (at) => (at ? `last seen ${new Date(at).toLocaleString()}` : 'never seen');
+
+/** Who is here: in a room with members every member (offline ones with their last seen), elsewhere the subscribers. */
 async function refreshOnline(room) {
   if (room.sub.state !== 'subscribed') return;
-  const { clients } = await room.sub.presence();
-  const users = [...new Set(Object.values(clients).map((c) => c.user))].sort();
+  const [{ clients }, { members = [] }] = await Promise.all([room.sub.presence(), room.managed ? rpc('rooms.members', { channel: room.channel }) : {}]);
+  const users = [...new Set([...Object.values(clients).map((c) => c.user), ...members.map((m) => m.user)])].sort();
   const { statuses } = users.length ? await rpc('presence.get', { users }) : { statuses: {} };
   if (room !== current) return;
+  $('people-title').textContent = room.managed ? 'Members' : 'Online';
   $('online').replaceChildren(
     ...users.map((user) => {
-      const { status = 'online', text = '' } = statuses[user] ?? {};
-      const li = el('li', { title: text ? `${status}: ${text}` : status }, el('span', { className: `dot ${status}` }), user);
+      const { status = 'online', text = '', lastSeen: at } = statuses[user] ?? {};
+      const detail = status === 'offline' ? lastSeen(at) : text;
+      const li = el('li', { title: detail ? `${status}: ${detail}` : status }, el('span', { className: `dot ${status}` }), user);
+      if (detail) li.append(el('small', { className: 'seen', textContent: detail }));
       li.dataset.user = user;
       li.dataset.status = status;
       return li;
@@ -225,9 +232,9 @@ async function showPeer(room) {
     return;
   }
   const { statuses } = await rpc('presence.get', { users: [peer] });
-  const { status, lastSeen } = statuses[peer];
+  const { status, lastSeen: seenAt } = statuses[peer];
   if (room !== current) return;
-  $('room-peer').textContent = status === 'offline' ? `offline${lastSeen ? `, last seen ${new Date(lastSeen).toLocaleString()}` : ''}` : status;
+  $('room-peer').textContent = status === 'offline' ? `offline, ${lastSeen(seenAt)}` : status;
   $('room-peer').dataset.status = status;
 }
 

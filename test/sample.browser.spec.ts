@@ -202,7 +202,7 @@ describe('sample chat page in a real browser', () => {
     await hana.screenshot({ path: '/tmp/sample-features.png' });
   }, 40_000);
 
-  it("lets a room's owner delete others' messages, and its members only their own", async () => {
+  it("tells added members' open pages of the room, and lets its owner delete others' messages but members only their own", async () => {
     const lena = await joined('lena');
     const milo = await joined('milo');
 
@@ -212,10 +212,8 @@ describe('sample chat page in a real browser', () => {
     await lena.locator('#room-title', { hasText: 'Crew' }).waitFor({ timeout: UI_MS });
     await send(lena, 'owner speaking');
 
-    // milo learns of the room from his room list, which a reload fetches again.
-    await milo.reload();
-    await milo.locator('#status', { hasText: /^connected as milo$/ }).waitFor({ timeout: UI_MS });
-    await milo.click('#rooms button[data-channel="chat:crew"]');
+    // milo's open page learns of the room he was added to, without a reload.
+    await milo.click('#rooms button[data-channel="chat:crew"]', { timeout: UI_MS });
     await shown(milo, 'owner speaking').waitFor({ timeout: UI_MS });
     await send(milo, 'member speaking');
     await shown(lena, 'member speaking').waitFor({ timeout: UI_MS });
@@ -227,6 +225,14 @@ describe('sample chat page in a real browser', () => {
     await shown(lena, 'member speaking').locator('button.delete').click();
     await milo.locator('#messages ol:not([hidden]) li.deleted', { hasText: 'message deleted' }).waitFor({ timeout: UI_MS });
     expect(await lena.locator('#error').isHidden()).toBe(true);
+
+    // A member added later gets the room on the open page too, with what was said there.
+    const pia = await joined('pia');
+    await lena.fill('#invite-name', 'pia');
+    await lena.click('#invite');
+    await pia.click('#rooms button[data-channel="chat:crew"]', { timeout: UI_MS });
+    await shown(pia, 'owner speaking').waitFor({ timeout: UI_MS });
+    await lena.locator('#online li[data-user="pia"]').waitFor({ timeout: UI_MS });
     await lena.screenshot({ path: '/tmp/sample-moderation.png' });
   }, 40_000);
 

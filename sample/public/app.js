@@ -306,13 +306,14 @@ function openRoom(channel, label, { unread = 0, managed = false, moderate = fals
   return room;
 }
 
+const roomLabel = (room) => `${room.private ? '🔒' : '#'} ${room.name}`;
 const dmLabel = (channel) => `@ ${channel.slice(4).split(',').find((u) => u !== me) ?? me}`;
 
 async function loadRooms() {
   const { rooms: mine } = await rpc('rooms.list', {});
   for (const room of mine) {
     const dm = room.channel.startsWith('dm:');
-    openRoom(room.channel, dm ? dmLabel(room.channel) : `${room.private ? '🔒' : '#'} ${room.name}`, { unread: room.unread, managed: !dm, moderate: room.moderate });
+    openRoom(room.channel, dm ? dmLabel(room.channel) : roomLabel(room), { unread: room.unread, managed: !dm, moderate: room.moderate });
   }
   const { unread } = await rpc('message.unread', { channels: ['chat:general'] });
   setBadge(rooms.get('chat:general'), current === rooms.get('chat:general') ? 0 : unread['chat:general']);
@@ -358,7 +359,9 @@ function join(name) {
   // Only this user reads personal:#<name>: the server tells here who started a conversation.
   const inbox = centrifuge.newSubscription(`personal:#${name}`);
   inbox.on('publication', ({ data }) => {
-    if (data.type === 'dm' && !rooms.has(data.channel)) setBadge(openRoom(data.channel, dmLabel(data.channel)), 1);
+    if (rooms.has(data.channel)) return;
+    if (data.type === 'dm') setBadge(openRoom(data.channel, dmLabel(data.channel)), 1);
+    if (data.type === 'room') openRoom(data.channel, roomLabel(data), { managed: true });
   });
   inbox.subscribe();
 
@@ -414,7 +417,7 @@ $('room-form').addEventListener('submit', attempt(async (event) => {
   const members = $('room-members').value.split(',').map((m) => m.trim()).filter(Boolean);
   const room = await rpc('rooms.create', { name: $('room-name').value, private: $('room-private').checked, members });
   $('room-name').value = $('room-members').value = '';
-  show(openRoom(room.channel, `${room.private ? '🔒' : '#'} ${room.name}`, { managed: true, moderate: room.moderate }));
+  show(openRoom(room.channel, roomLabel(room), { managed: true, moderate: room.moderate }));
 }));
 
 $('invite-form').addEventListener('submit', attempt(async (event) => {

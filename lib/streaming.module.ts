@@ -7,6 +7,8 @@ import { HttpApiServer } from './api/http-api.server.js';
 import { AuthenticatorHost } from './auth/authenticator-host.js';
 import { StreamingTokens } from './auth/streaming-tokens.js';
 import { createBackend } from './backends/create-backend.js';
+import { IDEMPOTENCY_STORE } from './idempotency/idempotency-store.interface.js';
+import { LIMIT_STORE } from './limits/limit-store.interface.js';
 import { ChannelResolver } from './engine/channel-resolver.js';
 import { noMeter, type EngineMeter } from './engine/engine-meter.js';
 import { Node } from './engine/node.js';
@@ -48,8 +50,18 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
     { provide: STREAMING_OPTIONS, useFactory: resolveOptions, inject: [STREAMING_MODULE_OPTIONS] },
     {
       provide: BACKEND,
-      useFactory: (o: ResolvedStreamingOptions, meter: EngineMeter) => meter.meterBackend(createBackend(o)),
+      useFactory: async (o: ResolvedStreamingOptions, meter: EngineMeter) => meter.meterBackend(await createBackend(o)),
       inject: [STREAMING_OPTIONS, ENGINE_METER],
+    },
+    {
+      provide: LIMIT_STORE,
+      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.limits.store ?? backend.limits,
+      inject: [STREAMING_OPTIONS, BACKEND],
+    },
+    {
+      provide: IDEMPOTENCY_STORE,
+      useFactory: (o: ResolvedStreamingOptions, backend: Backend) => o.idempotencyStore ?? backend.idempotency,
+      inject: [STREAMING_OPTIONS, BACKEND],
     },
     // Resolves the configured authenticator once options and the app's providers exist.
     { provide: AUTHENTICATOR, useClass: AuthenticatorHost },

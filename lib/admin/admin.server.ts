@@ -6,7 +6,6 @@ import { ApiRequestError } from '../api/api-request-error.js';
 import { readBody } from '../api/request-body.js';
 import { Node } from '../engine/node.js';
 import { StreamingManager } from '../manager/streaming-manager.js';
-import { AddressRateLimiter } from '../limits/address-rate-limiter.js';
 import type { ResolvedAdminOptions } from '../options/resolve-admin-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
@@ -42,7 +41,6 @@ export class AdminServer implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly tails = new Set<ChannelTail>();
   private assets?: Map<string, AdminAsset>;
   private sessions?: AdminSessions;
-  private loginAttempts?: AddressRateLimiter;
   private release?: () => void;
 
   constructor(
@@ -67,8 +65,6 @@ export class AdminServer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     this.assets = loadAdminAssets(this.admin.path);
     if (this.admin.password) this.sessions = new AdminSessions(this.admin.password, this.admin.sessionTtl);
-    // Ten attempts at once, then one every five seconds per address: slow for a guesser, unnoticed by an operator.
-    this.loginAttempts = new AddressRateLimiter(0.2, 10);
     this.release = routeRequests(server, this.claims, this.onRequest);
     this.logger.log(`admin dashboard at ${this.admin.path}`);
   }
@@ -76,7 +72,6 @@ export class AdminServer implements OnApplicationBootstrap, BeforeApplicationShu
   beforeApplicationShutdown(): void {
     this.release?.();
     this.release = undefined;
-    this.loginAttempts?.close();
     for (const tail of [...this.tails]) tail.end();
   }
 
@@ -137,7 +132,9 @@ export class AdminServer implements OnApplicationBootstrap, BeforeApplicationShu
     this.expectPost(req);
     if (!this.sessions) throw new ApiRequestError(404, 'this dashboard has no password login (admin.authorize decides)');
     const address = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
-    if (!this.loginAttempts!.admit(address)) {
+    // Ten attempts at once, then one every five seconds per address: slow for a guesser, unnoticed by an operator.
+    // Counted in the limit store, so a guesser gains nothing by spreading attempts over the nodes.
+    if (!(await this.node.limits.admit(`admin-logins:${address}`, 0.2, 10))) {
       this.node.log.report('debug', 'admin login throttled', 'admin login attempts over the limit, refusing with 429', `address ${address}`);
       return this.json(res, 429, { error: 'too many attempts: wait and try again' });
     }

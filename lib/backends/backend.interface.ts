@@ -1,15 +1,19 @@
 import type { Broker } from '../broker/broker.interface.js';
 import type { HistoryStore } from '../history/history-store.interface.js';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
+import type { LimitStore } from '../limits/limit-store.interface.js';
 import type { PresenceStore } from '../presence/presence-store.interface.js';
 import type { MessageStateStore } from '../messages/message-state-store.interface.js';
 import type { RoomStore } from '../rooms/room-store.interface.js';
 import type { UserStatusStore } from '../presence/user-status-store.interface.js';
 
-/** The stores a backend provides: the engine's three, and those of the chat services. */
+/** The stores a backend provides: the engine's, and those of the chat services. */
 export interface Backend {
   broker: Broker;
   history: HistoryStore;
   presence: PresenceStore;
+  limits: LimitStore;
+  idempotency: IdempotencyStore;
   /** Users' statuses and connection counts (`PresenceTracker`). */
   userStatus: UserStatusStore;
   /** Rooms and members (`RoomService`). */

@@ -41,6 +41,11 @@ export interface BrokerEvents {
   onJoin(channel: string, info: WireClientInfo): void;
   onLeave(channel: string, info: WireClientInfo): void;
   onControl(message: ControlMessage): void;
+  /**
+   * Messages between nodes may have been lost (the broker's connection dropped and came back): the
+   * node's subscribers must recover what they missed from history.
+   */
+  onGap?(): void;
 }
 
 export interface BrokerPublishOptions {

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
+import { DisconnectCode } from '../protocol/codes.js';
 import { EncodedPush } from '../protocol/encoded-push.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
 import { DeltaBases } from '../delivery/delta-bases.js';
@@ -44,6 +45,17 @@ export class BrokerListener implements BrokerEvents {
     if (!this.meter.active) return;
     this.meter.delivered(channel, subscribers.size);
     this.scheduler.afterFlush(() => this.meter.sent((performance.now() - started) / 1000));
+  }
+
+  /**
+   * The broker may have lost messages: every client of this node reconnects (3010, insufficient
+   * state) and recovers from history what it missed, rather than carry on with a silent gap.
+   */
+  onGap(): void {
+    const sessions = [...this.hub.allSessions()];
+    if (sessions.length === 0) return;
+    this.logger.warn(`the broker lost its connection for a while: ${sessions.length} clients reconnect to recover what they missed`);
+    for (const session of sessions) session.disconnect(DisconnectCode.InsufficientState);
   }
 
   /** The channel's last local subscriber left: its delta base goes. */

@@ -1,4 +1,5 @@
 import { checkPublicationDataSize } from '../limits/publication-data-size.js';
+import { RateLimitedError } from '../limits/rate-limited.error.js';
 import { Permission } from '../permissions/permission.enum.js';
 import type { HistoryRequest, Publication, PublishRequest, RpcRequest } from '../protocol/frames.js';
 import type { CommandOutcome } from './command-outcome.js';
@@ -14,6 +15,9 @@ export class ChannelCommands {
     const { channel } = req;
     await node.authorize(core.identity, channel, Permission.Publish, { subscribed: core.isSubscribed(channel) });
     checkPublicationDataSize(req.data, node.options.limits.maxPublicationDataSize);
+    if (node.limits.publicationRate && !(await node.limits.admitPublication(channel))) {
+      throw new RateLimitedError(`channel over ${node.options.limits.channelPublicationsPerSecond} publications/s`);
+    }
     const hook = await node.hooks.onPublish({ client: core.info, channel, data: req.data });
     const publication: Publication = {
       data: hook && 'data' in hook && hook.data !== undefined ? hook.data : req.data,

@@ -3,6 +3,7 @@ import type { Connection } from '../delivery/connection.interface.js';
 import type { DeltaPublication } from '../delivery/delta-publication.js';
 import type { Priority } from '../delivery/priority.js';
 import { CommandLimiter } from '../limits/command-limiter.js';
+import { RateLimitedError } from '../limits/rate-limited.error.js';
 import { DisconnectCode, disconnectReasons, ErrorCode, errorMessages } from '../protocol/codes.js';
 import type { Codec } from '../protocol/codec.js';
 import { jsonCodec } from '../protocol/codecs.js';
@@ -50,7 +51,9 @@ export class ClientSession implements EngineSession {
     this.auth = new SessionAuth(this.core, this.serverSide, this.keepAlive);
     this.commands = new ChannelCommands(this.core);
     const { limits } = node.options;
-    if (limits.commandsPerSecond > 0) this.limiter = new CommandLimiter(limits);
+    if (limits.commandsPerSecond > 0 || limits.userCommandsPerSecond > 0 || limits.channelPublicationsPerSecond > 0) {
+      this.limiter = new CommandLimiter(limits);
+    }
   }
 
   get id(): string {
@@ -174,15 +177,30 @@ export class ClientSession implements EngineSession {
     if (command.method === 'connect') this.auth.connectArrived();
     const started = performance.now();
     try {
+      // Skipped, not awaited, when off: an await per command costs the hot path a turn.
+      if (this.node.limits.userCommandRate) await this.checkUserRate(command);
       const { result, afterReply } = await this.dispatch(command);
       if (!core.isClosed()) {
         if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
         await afterReply?.();
       }
     } catch (err) {
+      if (err instanceof RateLimitedError && this.limiter!.refuse() === 'disconnect') {
+        this.disconnect(DisconnectCode.TooManyRequests, 'kept sending commands after being refused');
+        return;
+      }
       this.answerFailure(err, command);
     }
     this.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
+  }
+
+  /** The user's rate over all their connections; connect has no user yet, and pongs answer our pings. */
+  private async checkUserRate(command: Command): Promise<void> {
+    const { limits } = this.node;
+    if (command.method === 'connect' || command.method === 'pong') return;
+    if (!(await limits.admitUserCommand(this.core.user))) {
+      throw new RateLimitedError(`user over ${this.node.options.limits.userCommandsPerSecond} commands/s`);
+    }
   }
 
   private dispatch(command: Command): Promise<CommandOutcome> {
@@ -234,6 +252,8 @@ export class ClientSession implements EngineSession {
   private release(code: number, reason: string, wasConnected: boolean): void {
     this.keepAlive.stop();
     this.auth.stop();
+    // Also a connect still under way: its lease is free the moment the client is gone.
+    void this.node.limits.releaseConnection(this.user, this.id);
     if (!wasConnected) return;
     this.node.hub.removeClient(this);
     const channels = [...this.core.subs.keys()];

@@ -8,6 +8,10 @@ import type { StreamingObserver } from '../events/streaming-observer.interface.j
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
+import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
+import { IdempotentRuns } from '../idempotency/idempotent-runs.js';
+import { LIMIT_STORE, type LimitStore } from '../limits/limit-store.interface.js';
+import { SharedLimits } from '../limits/shared-limits.js';
 import { LogSummarizer } from '../logging/log-summarizer.js';
 import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
@@ -26,25 +30,9 @@ import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
-import { IdempotencyCache } from './idempotency-cache.js';
+import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
 import { PresenceRefresher } from './presence-refresher.js';
 import type { PublicationHook } from './publication-hook.interface.js';
-
-export interface NodePublishOptions {
-  skipHistory?: boolean;
-  /** A publish with a key already used on this channel within `idempotencyWindow` returns the first result and publishes nothing. */
-  idempotencyKey?: string;
-  /** Low priority for slow readers, and never in history (typing, cursors). */
-  ephemeral?: boolean;
-}
-
-export interface NodeHistoryQuery {
-  /** Publications after this position (same epoch). */
-  since?: StreamPosition;
-  /** 0: only the position; negative: every kept publication. */
-  limit: number;
-  reverse?: boolean;
-}
 
 /**
  * The engine of one process: its sessions (the hub), and the only way to the backend's stores:
@@ -70,7 +58,9 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   private connected = 0;
   private allGone?: () => void;
   private shutdownDone?: Promise<void>;
-  private readonly idempotency: IdempotencyCache<StreamPosition | undefined>;
+  /** The limits counted across connections (and nodes, with a shared store). */
+  readonly limits: SharedLimits;
+  private readonly idempotency: IdempotentRuns<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
   private readonly listener: BrokerListener;
   private publicationHook?: PublicationHook;
@@ -85,9 +75,12 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     @Inject(STREAMING_OBSERVERS) private observers: StreamingObserver[],
     @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
     @Inject(ENGINE_METER) readonly meter: EngineMeter,
+    @Inject(LIMIT_STORE) limitStore: LimitStore,
+    @Inject(IDEMPOTENCY_STORE) idempotencyStore: IdempotencyStore,
   ) {
     this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
-    this.idempotency = new IdempotencyCache(options.idempotencyWindow * 1000);
+    this.limits = new SharedLimits(limitStore, options.limits, options.presenceTtl, this.log);
+    this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
     const deltaAllowed = (channel: string) => resolver.resolve(channel).options.allowedDeltaTypes.length > 0;
@@ -97,6 +90,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.backend.broker.start(this.listener);
     this.presenceRefresher.start();
+    this.limits.start();
   }
 
   /** Whether the backend answers; rejects with the reason when it does not. */
@@ -148,7 +142,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
     };
-    if (opts.idempotencyKey === undefined) return publish();
+    if (opts.idempotencyKey === undefined || this.options.idempotencyWindow === 0) return publish();
     // The channel is part of the key: the same key on two channels names two publications.
     return this.idempotency.run(JSON.stringify([channel, opts.idempotencyKey]), publish);
   }
@@ -284,6 +278,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     this.draining = true;
     this.presenceRefresher.stop();
+    this.limits.stop();
     const sessions = [...this.hub.allSessions()];
     for (const batch of drainBatches(sessions, this.options.drainPeriod * 1000)) {
       if (batch.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, batch.delayMs));
@@ -302,7 +297,8 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
     this.log.close();
-    const { broker, history, presence, userStatus, rooms, messages } = this.backend;
-    await Promise.all([broker.close(), history.close(), presence.close(), userStatus.close(), rooms.close(), messages.close()]);
+    // The backend's stores only: those the app gave in the options are the app's to close.
+    const { broker, history, presence, userStatus, rooms, messages, limits, idempotency } = this.backend;
+    await Promise.all([broker, history, presence, userStatus, rooms, messages, limits, idempotency].map((store) => store.close()));
   }
 }

@@ -1,11 +1,18 @@
 import type { LoggerService } from '@nestjs/common';
+import { LogSummarizer } from '../logging/log-summarizer.js';
 import { ErrorCode } from '../protocol/codes.js';
 import type { Command } from '../protocol/frames.js';
 import { StreamingError } from '../protocol/protocol-error.js';
 
-/** An unexpected failure: the client gets 100 internal (temporary), the log gets the cause. */
-export function toProtocolError(err: unknown, logger: LoggerService): StreamingError {
-  logger.error(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+/**
+ * An unexpected failure: the client gets 100 internal (temporary), the log gets the cause, one line
+ * per kind of error and second: a backend that is down fails every command at once, and one line a
+ * second with a count says so better than thousands of stacks.
+ */
+export function toProtocolError(err: unknown, log: LogSummarizer | LoggerService): StreamingError {
+  const line = `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+  if (log instanceof LogSummarizer) log.report('error', `internal ${err instanceof Error ? err.constructor.name : typeof err}`, line);
+  else log.error(line);
   return new StreamingError(ErrorCode.Internal);
 }
 

@@ -79,11 +79,33 @@ export class SessionAuth {
       throw DisconnectError.of(DisconnectCode.ChannelLimit, `token names ${serverSubs.length} server-side channels`);
     }
     core.identity = identity;
-    this.checkUserConnections();
+    // Before the hooks, which need not run for a connection that cannot stay. The store counts
+    // atomically: concurrent connects of a user, on this node or another, cannot both slip in.
+    if (!(await node.limits.acquireConnection(identity.user, core.id))) {
+      const max = node.options.limits.maxConnectionsPerUser;
+      throw DisconnectError.of(DisconnectCode.ConnectionLimit, `user has ${max} connections`);
+    }
+    // Read through a closure: the state narrowed above may have changed by the time it is asked.
+    const connected = () => core.state === 'connected';
+    try {
+      return await this.join(req, attempt, abandoned, serverSubs);
+    } finally {
+      // Not connected after all (refused, timed out, gone): the lease goes back. A connected session releases it on close.
+      if (!connected()) void node.limits.releaseConnection(identity.user, core.id);
+    }
+  }
+
+  private async join(
+    req: ConnectRequest,
+    attempt: ConnectAttempt,
+    abandoned: () => boolean,
+    serverSubs: ReturnType<ServerSideSubscriptions['entries']>,
+  ): Promise<CommandOutcome> {
+    const { core } = this;
+    const { node } = core;
+    if (abandoned()) return {};
     const hook = await node.hooks.onConnect({ client: core.info, data: req.data });
     if (abandoned()) return {};
-    // Again after the await, in the same synchronous step as counting: concurrent connects of a user cannot both slip in.
-    this.checkUserConnections();
     // Joining the node: from here the connect is answered, with its result or a disconnect.
     attempt.finish();
     // The node began to drain while this connect was handled: its stores are closing.
@@ -138,14 +160,6 @@ export class SessionAuth {
     if (req.expireAt !== undefined) {
       core.identity = { ...core.identity, expireAt: req.expireAt };
       this.armExpiry();
-    }
-  }
-
-  private checkUserConnections(): void {
-    const { node, user } = this.core;
-    const { maxConnectionsPerUser } = node.options.limits;
-    if (maxConnectionsPerUser > 0 && user !== '' && (node.hub.sessionsOf(user)?.size ?? 0) >= maxConnectionsPerUser) {
-      throw DisconnectError.of(DisconnectCode.ConnectionLimit, `user has ${maxConnectionsPerUser} connections on this node`);
     }
   }
 

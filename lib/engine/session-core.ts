@@ -102,7 +102,7 @@ export class SessionCore {
    * to answer with, or undefined when the session was closed.
    */
   fail(err: unknown): StreamingError | undefined {
-    const error = err instanceof StreamingError || err instanceof DisconnectError ? err : toProtocolError(err, this.node.logger);
+    const error = err instanceof StreamingError || err instanceof DisconnectError ? err : toProtocolError(err, this.node.log);
     if (error instanceof DisconnectError) {
       this.disconnect(error.code, error.detail, error.reason);
       return undefined;

@@ -34,13 +34,15 @@ function metered<T extends object>(store: T, part: string, timer: BackendTimer):
   });
 }
 
-/** The backend with its broker, history and presence operations and its ping timed; the chat stores as they are. */
+/** The backend with the engine's stores' operations and its ping timed; the chat stores as they are. */
 export function meteredBackend(backend: Backend, timer: BackendTimer): Backend {
   return {
     ...backend,
     broker: metered(backend.broker, 'broker', timer),
     history: metered(backend.history, 'history', timer),
     presence: metered(backend.presence, 'presence', timer),
+    limits: backend.limits && metered(backend.limits, 'limits', timer),
+    idempotency: backend.idempotency && metered(backend.idempotency, 'idempotency', timer),
     ping: metered(backend, 'backend', timer).ping,
   };
 }

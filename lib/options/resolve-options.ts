@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
 import type { ChannelRule } from '../permissions/channel-rule.interface.js';
 import { allowAllChannelAccess, type ChannelAccess } from '../permissions/channel-access.interface.js';
 import { checkPermissionsOptions } from '../permissions/check-permissions-options.js';
@@ -11,6 +12,7 @@ import { withDefaults } from './namespace-defaults.js';
 import { defaultNamespaceOptions } from './namespace-options.js';
 import { checkKnownKeys, checkNumber, isRecord, keysOf } from './option-checks.js';
 import { resolveAuth, type ResolvedAuthOptions } from './resolve-auth-options.js';
+import { resolveLimits, type ResolvedLimitsOptions } from './resolve-limits-options.js';
 import {
   resolveMessagesOptions,
   type ResolvedMessagesOptions,
@@ -21,28 +23,30 @@ import {
   type ResolvedRoomsOptions,
   type ResolvedTypingOptions,
 } from './resolve-chat-options.js';
+import { resolveBackendOptions, type ResolvedBackendOptions } from './resolve-backend-options.js';
 import { resolveAdminOptions, type ResolvedAdminOptions } from './resolve-admin-options.js';
 import { resolveApiOptions, type ResolvedApiOptions } from './resolve-api-options.js';
 import { resolveTransportsOptions, type ResolvedTransportsOptions } from './resolve-transports-options.js';
 import { resolveMetricsOptions, type ResolvedMetricsOptions } from './resolve-metrics-options.js';
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './resolve-webhooks-options.js';
 import { StreamingOptionsError } from './streaming-options-error.js';
-import type { LimitsOptions, StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
+import type { StreamingModuleOptions, WebSocketOptions } from './streaming-options.interface.js';
 
 export interface ResolvedStreamingOptions {
-  backend: NonNullable<StreamingModuleOptions['backend']>;
+  backend: ResolvedBackendOptions;
   auth: ResolvedAuthOptions;
   channel: NamespaceOptions;
   namespaces: Record<string, NamespaceOptions>;
   permissions: { rules: ChannelRule[] };
   websocket: Required<NonNullable<StreamingModuleOptions['websocket']>>;
-  limits: Required<LimitsOptions>;
+  limits: ResolvedLimitsOptions;
   delivery: ResolvedDeliveryOptions;
   transports: ResolvedTransportsOptions;
   maxChannelLength: number;
   trustProxy: ProxyTrust;
   nodeName: string;
   idempotencyWindow: number;
+  idempotencyStore?: IdempotencyStore;
   presenceTtl: number;
   channelAccess: ChannelAccess;
   /** Undefined when the API is off (no key). */
@@ -64,7 +68,7 @@ const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 const TOP_LEVEL_KEYS = keysOf<StreamingModuleOptions>({
   backend: true, auth: true, channel: true, namespaces: true, permissions: true, websocket: true, limits: true,
-  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, presenceTtl: true, channelAccess: true,
+  maxChannelLength: true, trustProxy: true, nodeName: true, idempotencyWindow: true, idempotencyStore: true, presenceTtl: true, channelAccess: true,
   api: true, admin: true, messages: true, rooms: true, typing: true, presenceStatus: true, webhooks: true, delivery: true, transports: true, metrics: true, shutdown: true,
 });
 const WEBSOCKET_KEYS = keysOf<WebSocketOptions>({
@@ -109,45 +113,6 @@ function checkDeltaTypes(field: string, value: unknown): void {
   }
 }
 
-const defaultLimits: Required<LimitsOptions> = {
-  maxConnectionsPerUser: 0,
-  maxConnections: 0,
-  maxChannelsPerConnection: 128,
-  commandsPerSecond: 100,
-  commandBurst: 200,
-  maxRefusedCommands: 50,
-  maxPublicationDataSize: 0,
-  maxChannels: 0,
-  maxJoinLeaveSubscribers: 1000,
-  connectionAttemptsPerSecond: 0,
-  connectionAttemptBurst: 20,
-  maxQueuedBytes: 128 * 1024 * 1024,
-};
-
-function resolveLimits(value: LimitsOptions | undefined, maxMessageSize: number): Required<LimitsOptions> {
-  if (value !== undefined && !isRecord(value as unknown)) throw new StreamingOptionsError('limits', 'must be an object');
-  for (const key of Object.keys(value ?? {})) {
-    if (!Object.hasOwn(defaultLimits, key)) throw new StreamingOptionsError(`limits.${key}`, 'is not a limits option');
-  }
-  const limits = { ...defaultLimits, ...value };
-  for (const [key, limit] of Object.entries(limits)) {
-    if (!Number.isInteger(limit) || limit < 0) {
-      throw new StreamingOptionsError(`limits.${key}`, `must be a whole number >= 0, got ${JSON.stringify(limit)}`);
-    }
-  }
-  if (limits.commandsPerSecond > 0 && limits.commandBurst < 1) {
-    throw new StreamingOptionsError('limits.commandBurst', 'must be at least 1 when commandsPerSecond is set');
-  }
-  if (limits.connectionAttemptsPerSecond > 0 && limits.connectionAttemptBurst < 1) {
-    throw new StreamingOptionsError('limits.connectionAttemptBurst', 'must be at least 1 when connectionAttemptsPerSecond is set');
-  }
-  // A larger limit could never be reached: the frame carrying the data is refused first (1009).
-  if (limits.maxPublicationDataSize > maxMessageSize) {
-    throw new StreamingOptionsError('limits.maxPublicationDataSize', `must not exceed websocket.maxMessageSize (${maxMessageSize})`);
-  }
-  return limits;
-}
-
 function resolveTrustProxy(value: unknown): ProxyTrust {
   if (value === undefined || value === false) return trustNoProxy;
   if (value === true) {
@@ -172,13 +137,7 @@ function resolveTrustProxy(value: unknown): ProxyTrust {
 export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedStreamingOptions {
   if (!isRecord(options as unknown)) throw new StreamingOptionsError('options', 'must be an object');
   checkKnownKeys('', options as Record<string, unknown>, TOP_LEVEL_KEYS, 'a StreamingModule option');
-  const backend = options.backend ?? { type: 'memory' };
-  if (!isRecord(backend as unknown)) throw new StreamingOptionsError('backend', 'must be an object');
-  checkKnownKeys('backend', backend as unknown as Record<string, unknown>, ['type'], 'a backend option');
-  const backendType: unknown = (backend as { type?: unknown } | undefined)?.type;
-  if (backendType !== 'memory') {
-    throw new StreamingOptionsError('backend.type', `must be 'memory', got ${JSON.stringify(backendType)}`);
-  }
+  const backend = resolveBackendOptions(options.backend);
   const auth = resolveAuth(options.auth);
   if (options.channel !== undefined) checkNamespace('channel', options.channel);
   for (const [name, ns] of Object.entries(options.namespaces ?? {})) {
@@ -215,6 +174,11 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
   checkNumber('maxChannelLength', maxChannelLength, 1);
   const idempotencyWindow = options.idempotencyWindow ?? 300;
   checkNumber('idempotencyWindow', idempotencyWindow, 0);
+  const { idempotencyStore } = options;
+  const storeMethods = ['claim', 'complete', 'abandon', 'close'];
+  if (idempotencyStore !== undefined && !storeMethods.every((m) => typeof (idempotencyStore as unknown as Record<string, unknown>)?.[m] === 'function')) {
+    throw new StreamingOptionsError('idempotencyStore', `must be an IdempotencyStore (${storeMethods.join(', ')})`);
+  }
   const presenceTtl = options.presenceTtl ?? 60;
   checkNumber('presenceTtl', presenceTtl, 1);
   const channelAccess = options.channelAccess ?? allowAllChannelAccess;
@@ -238,6 +202,7 @@ export function resolveOptions(options: StreamingModuleOptions = {}): ResolvedSt
     trustProxy: resolveTrustProxy(options.trustProxy),
     nodeName: options.nodeName ?? `${hostname()}_${process.pid}`,
     idempotencyWindow,
+    idempotencyStore,
     presenceTtl,
     channelAccess,
     transports,

@@ -8,6 +8,8 @@ import type { StreamingEventName } from '../events/streaming-events.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
 import type { ChannelAccess } from '../permissions/channel-access.interface.js';
 import type { MessagePolicy } from '../messages/message-policy.interface.js';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
+import type { LimitStore } from '../limits/limit-store.interface.js';
 import type { TrustProxy } from '../transport/client-address.js';
 import type { DeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions } from './namespace-options.js';
@@ -15,7 +17,28 @@ import type { NamespaceOptions } from './namespace-options.js';
 export interface MemoryBackendOptions {
   type: 'memory';
 }
-export type BackendOptions = MemoryBackendOptions;
+/**
+ * Many nodes as one system through Redis (`ioredis`, an optional peer dependency: install it to use
+ * this). One of `url`, `options` (ioredis options: Sentinel with `sentinels` and `name`), `cluster`
+ * or `client`; default `redis://127.0.0.1:6379`.
+ */
+export interface RedisBackendOptions {
+  type: 'redis';
+  /** `redis://[user:password@]host:port/db` (or `rediss://` for TLS). */
+  url?: string;
+  /** ioredis `RedisOptions`, with `url` or alone (Sentinel: `{ sentinels: [{ host, port }], name: 'mymaster' }`). */
+  options?: Record<string, unknown>;
+  /** A Redis Cluster: its seed nodes and ioredis `ClusterOptions`. A channel's keys share a slot (`{channel}` hash tags). */
+  cluster?: { nodes: Array<string | { host: string; port: number }>; options?: Record<string, unknown> };
+  /** An ioredis `Redis` or `Cluster` of the app's: used as it is and left open at shutdown (the module closes only what it made). */
+  client?: object;
+  /** Put before every key and pub/sub channel, so that several systems share one Redis. Default `streaming:`. */
+  prefix?: string;
+  /** Seconds to wait for Redis at start-up before failing with the reason; 0 waits as long as it takes. Default 10. */
+  startupTimeout?: number;
+}
+
+export type BackendOptions = MemoryBackendOptions | RedisBackendOptions;
 
 export interface JwtOptions {
   /** HMAC secret: HS256, HS384 and HS512 tokens. */
@@ -80,8 +103,27 @@ export interface WebSocketOptions {
 }
 
 export interface LimitsOptions {
-  /** Connections one user may hold on this node; one more is disconnected with 3504. Anonymous ones are not counted. 0: no limit. Default 0. */
+  /**
+   * Connections one user may hold, counted in `limits.store` (with a shared backend, across its
+   * nodes); one more is disconnected with 3504. Anonymous ones are not counted. 0: no limit. Default 0.
+   */
   maxConnectionsPerUser?: number;
+  /**
+   * Commands per second one user may send on average over all their connections (with a shared
+   * backend, on all nodes); each one over answers 111 and counts towards `maxRefusedCommands` of
+   * its connection. Anonymous clients are not counted. 0: no limit. Default 0.
+   */
+  userCommandsPerSecond?: number;
+  /** Commands one user may send at once, above the average. Default 200. */
+  userCommandBurst?: number;
+  /**
+   * Client publications per second into one channel on average, from all its publishers (with a
+   * shared backend, on all nodes); each one over answers 111 and counts towards
+   * `maxRefusedCommands`. Server-side publishes are not counted. 0: no limit. Default 0.
+   */
+  channelPublicationsPerSecond?: number;
+  /** Client publications into one channel at once, above the average. Default 50. */
+  channelPublicationBurst?: number;
   /** WebSocket connections this node accepts; the upgrade of one more gets HTTP 503 and the SDK retries with backoff. 0: no limit. Default 0. */
   maxConnections?: number;
   /** Channels one connection may be subscribed to: a subscribe beyond answers 106; more server-side subscriptions disconnect with 3505. 0: no limit. Default 128. */
@@ -104,15 +146,25 @@ export interface LimitsOptions {
    * each join would otherwise cost one push per subscriber. 0: no limit. Default 1000.
    */
   maxJoinLeaveSubscribers?: number;
-  /** WebSocket upgrades one IP address may attempt per second on average; one over gets HTTP 429. 0: no limit. Default 0. */
+  /**
+   * Connection attempts (WebSocket upgrades, HTTP streams) one IP address may make per second on
+   * average, counted in `limits.store` (with a shared backend, across its nodes); one over gets
+   * HTTP 429. 0: no limit. Default 0.
+   */
   connectionAttemptsPerSecond?: number;
-  /** Upgrades one IP address may attempt at once, above the average. Default 20. */
+  /** Connection attempts one IP address may make at once, above the average. Default 20. */
   connectionAttemptBurst?: number;
   /**
    * Bytes queued to all connections of this node together; over it, the connections with the
    * most queued are disconnected as slow (3008) until it fits. 0: no limit. Default 128 MiB.
    */
   maxQueuedBytes?: number;
+  /**
+   * Where the limits above that span connections are counted (user connections and commands,
+   * channel publications, address attempts). Default: the backend's store. One given here is the
+   * app's to close.
+   */
+  store?: LimitStore;
 }
 
 export interface HttpApiOptions {
@@ -185,7 +237,7 @@ export interface StreamingModuleOptions {
   websocket?: WebSocketOptions;
   /** Fallback transports (SSE, HTTP streaming, unidirectional), all off by default. */
   transports?: TransportsOptions;
-  /** Per-node limits on connections, subscriptions and command rates. */
+  /** Limits on connections, subscriptions, command and publication rates. */
   limits?: LimitsOptions;
   /** How messages are batched into frames, prioritised under backpressure and compressed. */
   delivery?: DeliveryOptions;
@@ -201,6 +253,8 @@ export interface StreamingModuleOptions {
   nodeName?: string;
   /** Seconds a publish `idempotencyKey` is remembered per channel: a repeat within it publishes nothing. Default 300. */
   idempotencyWindow?: number;
+  /** Where idempotency keys and their results are kept. Default: the backend's store. One given here is the app's to close. */
+  idempotencyStore?: IdempotencyStore;
   /**
    * Seconds a presence entry lives in the store unless its node refreshes it (every third of it):
    * the clients of a node that died without cleaning up leave presence within this. Default 60.

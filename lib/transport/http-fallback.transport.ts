@@ -116,7 +116,7 @@ export class HttpFallbackTransport implements OnApplicationBootstrap, BeforeAppl
     }
     // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
     const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
-    const refusal = this.admission.admit(ip, kind.transport);
+    const refusal = await this.admission.admit(ip, kind.transport);
     if (refusal !== undefined) {
       if (refusal === 429) res.setHeader('Retry-After', '1');
       // The body is left unread: close rather than read it.

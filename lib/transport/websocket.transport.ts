@@ -79,10 +79,21 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     return (req, socket, head) => {
       // The address the app trusts (`trustProxy`), so the attempt rate counts clients, not the proxy.
       const ip = clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], this.options.trustProxy);
-      if (!this.admitUpgrade(ip, socket)) return;
-      // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
-      socket.once('close', () => this.admission.release());
-      this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
+      // Node's HTTP server no longer watches an upgraded socket: a reset while the limit store answers must not throw.
+      const dropped = () => socket.destroy();
+      socket.on('error', dropped);
+      void this.admitUpgrade(ip, socket).then((admitted) => {
+        // A refused socket keeps the listener: its refusal is still being written.
+        if (!admitted) return;
+        socket.off('error', dropped);
+        if (socket.destroyed) {
+          this.admission.release();
+          return;
+        }
+        // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
+        socket.once('close', () => this.admission.release());
+        this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
+      });
     };
   }
 
@@ -90,8 +101,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
    * Limits checked before the WebSocket exists, with a plain HTTP status (as Centrifugo): the SDK
    * sees a failed transport and retries with backoff.
    */
-  private admitUpgrade(address: string, socket: Duplex): boolean {
-    const refusal = this.admission.admit(address, 'websocket');
+  private async admitUpgrade(address: string, socket: Duplex): Promise<boolean> {
+    const refusal = await this.admission.admit(address, 'websocket');
     if (refusal === 429) refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
     else if (refusal === 503) refuse(socket, '503 Service Unavailable');
     return refusal === undefined;

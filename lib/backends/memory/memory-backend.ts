@@ -1,6 +1,8 @@
 import type { Backend } from '../backend.interface.js';
 import { MemoryBroker } from './memory-broker.js';
 import { MemoryHistoryStore } from './memory-history-store.js';
+import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+import { MemoryLimitStore } from './memory-limit-store.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
 import { MemoryMessageStateStore } from './memory-message-state-store.js';
 import { MemoryRoomStore } from './memory-room-store.js';
@@ -14,6 +16,8 @@ export function createMemoryBackend(presenceTtl: number): Backend {
     broker,
     history,
     presence: new MemoryPresenceStore(presenceTtl),
+    limits: new MemoryLimitStore(),
+    idempotency: new MemoryIdempotencyStore(),
     userStatus: new MemoryUserStatusStore(),
     rooms: new MemoryRoomStore(),
     messages: new MemoryMessageStateStore(),

@@ -1,0 +1,111 @@
+import type { Centrifuge, PublicationContext } from 'centrifuge';
+import type { Redis } from 'ioredis';
+import { startFixture, type FixtureProcess } from '../fixtures/fixture-process.js';
+import { collect, connectedClient, sdkClient, subscribed } from '../support/centrifuge-client.js';
+import { eventually } from '../support/eventually.js';
+import { clearPrefix, REDIS_URL, redisClient, testPrefix } from '../support/redis.js';
+import { connectionToken } from '../support/tokens.js';
+
+const prefix = testPrefix('multi-node');
+
+/** The server HTTP API of a node: publishes as another service would. */
+async function api(node: FixtureProcess, method: string, params: object): Promise<any> {
+  const res = await fetch(`${node.httpUrl}/api/${method}`, { method: 'POST', headers: { 'X-API-Key': 'test-api-key' }, body: JSON.stringify(params) });
+  const body = (await res.json()) as { result?: unknown; error?: unknown };
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/** Separate Node processes on one Redis behave as one server. */
+describe('several nodes on the Redis backend', () => {
+  let redis: Redis;
+  let a: FixtureProcess;
+  let b: FixtureProcess;
+  const clients: Centrifuge[] = [];
+
+  async function client(node: FixtureProcess, user: string): Promise<Centrifuge> {
+    const c = sdkClient(node.url, { token: await connectionToken(user) });
+    clients.push(c);
+    return connectedClient(c);
+  }
+
+  beforeAll(async () => {
+    redis = await redisClient();
+    const env = { REDIS_URL, STREAMING_TEST_PREFIX: prefix, STREAMING_TEST_PRESENCE_TTL: '2' };
+    [a, b] = await Promise.all([startFixture('redis-node.ts', [], env), startFixture('redis-node.ts', [], env)]);
+  }, 60_000);
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.disconnect();
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('delivers across nodes exactly once and in order, with the same history on both', async () => {
+    const alice = await client(a, 'alice');
+    const bob = await client(b, 'bob');
+    const subA = await subscribed(alice, 'chat:order');
+    const subB = await subscribed(bob, 'chat:order');
+    const gotA = collect<PublicationContext>(subA, 'publication', 40);
+    const gotB = collect<PublicationContext>(subB, 'publication', 40);
+    for (let n = 0; n < 20; n++) {
+      await subA.publish({ n: `a${n}` });
+      await api(b, 'publish', { channel: 'chat:order', data: { n: `b${n}` } });
+    }
+    const [onA, onB] = await Promise.all([gotA, gotB]);
+    expect(onA.map((p) => p.data.n)).toEqual(onB.map((p) => p.data.n));
+    expect(onA.map((p) => p.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const [historyA, historyB] = await Promise.all([api(a, 'history', { channel: 'chat:order', limit: -1 }), api(b, 'history', { channel: 'chat:order', limit: -1 })]);
+    expect(historyA).toEqual(historyB);
+    expect(historyA.publications).toHaveLength(40);
+  });
+
+  it('shows presence and join/leave of clients on both nodes', async () => {
+    const alice = await client(a, 'alice');
+    const subA = await subscribed(alice, 'chat:presence');
+    const joined = new Promise<{ info: { user: string } }>((resolve) => subA.on('join', (ctx) => ctx.info.user === 'bob' && resolve(ctx)));
+    const bob = await client(b, 'bob');
+    const subB = await subscribed(bob, 'chat:presence');
+    expect((await joined).info.user).toBe('bob');
+    expect(Object.values((await subB.presence()).clients).map((c) => c.user).sort()).toEqual(['alice', 'bob']);
+    expect(await api(a, 'presence_stats', { channel: 'chat:presence' })).toEqual({ num_clients: 2, num_users: 2 });
+    const left = new Promise<{ info: { user: string } }>((resolve) => subA.on('leave', (ctx) => ctx.info.user === 'bob' && resolve(ctx)));
+    bob.disconnect();
+    expect((await left).info.user).toBe('bob');
+  });
+
+  it('recovers on one node what a client missed after leaving the other', async () => {
+    const carol = await client(a, 'carol');
+    const sub = await subscribed(carol, 'chat:recover');
+    const first = collect<PublicationContext>(sub, 'publication', 1);
+    await api(b, 'publish', { channel: 'chat:recover', data: 1 });
+    const [{ offset }] = await first;
+    const { epoch } = await api(a, 'history', { channel: 'chat:recover', limit: 0 });
+    carol.disconnect();
+    for (let n = 2; n <= 4; n++) await api(a, 'publish', { channel: 'chat:recover', data: n });
+
+    const back = await client(b, 'carol');
+    const resumed = back.newSubscription('chat:recover', { since: { offset: offset!, epoch } });
+    const recovered = collect<PublicationContext>(resumed, 'publication', 3);
+    const subscribedCtx = new Promise<{ recovered: boolean }>((resolve) => resumed.on('subscribed', resolve));
+    resumed.subscribe();
+    expect((await subscribedCtx).recovered).toBe(true);
+    expect((await recovered).map((p) => p.data)).toEqual([2, 3, 4]);
+  });
+
+  it("drops a killed node's clients from presence within the TTL", async () => {
+    const env = { REDIS_URL, STREAMING_TEST_PREFIX: prefix, STREAMING_TEST_PRESENCE_TTL: '2' };
+    const doomed = await startFixture('redis-node.ts', [], env);
+    const dave = sdkClient(doomed.url, { token: await connectionToken('dave'), minReconnectDelay: 60_000 });
+    await connectedClient(dave);
+    await subscribed(dave, 'chat:killed');
+    await eventually(async () => expect(await api(a, 'presence_stats', { channel: 'chat:killed' })).toEqual({ num_clients: 1, num_users: 1 }));
+    await doomed.kill();
+    dave.disconnect();
+    const killedAt = Date.now();
+    await eventually(async () => expect(await api(a, 'presence_stats', { channel: 'chat:killed' })).toEqual({ num_clients: 0, num_users: 0 }), 6000);
+    expect(Date.now() - killedAt).toBeLessThan(4000);
+  });
+});

@@ -356,7 +356,7 @@ function join(name) {
     getToken: (ctx) => fetchToken(`/dev/sub-token?user=${encodeURIComponent(name)}&channel=${encodeURIComponent(ctx.channel)}`),
   });
 
-  // Only this user reads personal:#<name>: the server tells here who started a conversation.
+  // Only this user reads personal:#<name>: the server tells here who started a conversation or added them to a room.
   const inbox = centrifuge.newSubscription(`personal:#${name}`);
   inbox.on('publication', ({ data }) => {
     if (rooms.has(data.channel)) return;

@@ -32,23 +32,33 @@ async function measure(kind, count) {
     // Throughput: bursts of BURST messages, each fully delivered before the next, for SECONDS.
     await load.request({ type: 'reset' }, 'reset');
     let delivered = 0;
+    let burstLoadBusy = 0;
+    const serverCpu = async () => (await server.request({ type: 'cpu' }, 'cpu')).micros;
+    const burstCpuStart = await serverCpu();
     const started = performance.now();
     while (performance.now() - started < SECONDS * 1000) {
       const reached = load.request({ type: 'waitFor', total: delivered + BURST * count }, 'reached');
       await server.request({ type: 'burst', count: BURST }, 'done');
-      delivered = (await reached).received;
+      ({ received: delivered, busy: burstLoadBusy } = await reached);
     }
     const throughput = delivered / ((performance.now() - started) / 1000);
+    const burstCpu = (await serverCpu()) - burstCpuStart;
 
     // Latency at a steady rate well under saturation.
     await load.request({ type: 'reset' }, 'reset');
     const total = Math.round(PACED_PER_SECOND * SECONDS) * count;
     const reached = load.request({ type: 'waitFor', total }, 'reached');
+    const pacedCpuStart = await serverCpu();
     await server.request({ type: 'paced', perSecond: PACED_PER_SECOND, seconds: SECONDS }, 'done');
     await reached;
+    const pacedCpu = (await serverCpu()) - pacedCpuStart;
     const latency = await load.request({ type: 'stats' }, 'stats');
     return {
       throughput,
+      burstCpuPerDelivery: burstCpu / delivered,
+      pacedCpuPerDelivery: pacedCpu / total,
+      burstLoadBusy,
+      pacedLoadBusy: latency.busy,
       p50: latency.p50,
       p99: latency.p99,
       rssPerConnection: (after.rss - before.rss) / count,
@@ -60,12 +70,18 @@ async function measure(kind, count) {
   }
 }
 
+// The load process busy this share of a core or more: the figure measures it as much as the server.
+const SATURATED = 0.9;
+const mark = (busy, text) => (busy >= SATURATED ? `${text} ⚠` : text);
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value) => `${value.toFixed(2)} ms`;
+const us = (value) => `${value.toFixed(2)} µs`;
 const rows = [
-  ['fan-out, deliveries/s', (r) => Math.round(r.throughput).toLocaleString('en-US')],
-  [`latency p50 at ${PACED_PER_SECOND} msg/s`, (r) => ms(r.p50)],
-  [`latency p99 at ${PACED_PER_SECOND} msg/s`, (r) => ms(r.p99)],
+  ['fan-out, deliveries/s', (r) => mark(r.burstLoadBusy, Math.round(r.throughput).toLocaleString('en-US'))],
+  ['server CPU per delivery, bursts', (r) => us(r.burstCpuPerDelivery)],
+  [`server CPU per delivery, ${PACED_PER_SECOND} msg/s paced`, (r) => us(r.pacedCpuPerDelivery)],
+  [`latency p50 at ${PACED_PER_SECOND} msg/s`, (r) => mark(r.pacedLoadBusy, ms(r.p50))],
+  [`latency p99 at ${PACED_PER_SECOND} msg/s`, (r) => mark(r.pacedLoadBusy, ms(r.p99))],
   ['server RSS per connection', (r) => kib(r.rssPerConnection)],
   ['server heap per connection', (r) => kib(r.heapPerConnection)],
 ];
@@ -81,5 +97,7 @@ for (const count of CLIENT_COUNTS) {
   console.log(`| | ${Object.values(SERVERS).join(' | ')} |`);
   console.log(`|---|${Object.keys(SERVERS).map(() => '---:').join('|')}|`);
   for (const [label, format] of rows) console.log(`| ${label} | ${Object.keys(SERVERS).map((kind) => format(results[kind])).join(' | ')} |`);
+  const busiest = Math.max(...Object.values(results).flatMap((r) => [r.burstLoadBusy, r.pacedLoadBusy]));
+  if (busiest >= SATURATED) console.log(`\n⚠ the load process was ≥ ${SATURATED * 100} % busy on one core: that figure is capped by the load, not the server.`);
   console.log('');
 }

@@ -23,6 +23,8 @@ export class AppModule {
         EventEmitterModule.forRoot(),
         TerminusModule,
         StreamingModule.forRoot({
+          // STREAMING_BACKEND=redis: every node on the same Redis is one system (delivery, presence, history, rooms).
+          ...(config.redisUrl ? { backend: { type: 'redis' as const, url: config.redisUrl } } : {}),
           // Anonymous visitors may connect, and read public:* only.
           auth: { jwt: { secret: config.secret }, anonymous: true },
           // Channels without a namespace (`plain`) are not part of the sample: nobody subscribes there without a subscription token.

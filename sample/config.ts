@@ -19,6 +19,8 @@ export interface SampleConfig {
   webhook?: { url: string; secret: string };
   /** The admin dashboard's password at `/admin`: `STREAMING_ADMIN_PASSWORD`, else DEV_ADMIN_PASSWORD (with a warning). */
   adminPassword: string;
+  /** `STREAMING_BACKEND=redis` with `REDIS_URL` (default redis://127.0.0.1:6379): this node is one of many. */
+  redisUrl?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     devSecret,
     devTokens: devSecret && env.STREAMING_SAMPLE_DEV_TOKENS !== '0',
     adminPassword: env.STREAMING_ADMIN_PASSWORD || DEV_ADMIN_PASSWORD,
+    ...(env.STREAMING_BACKEND === 'redis' ? { redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379' } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(url && hookSecret ? { webhook: { url, secret: hookSecret } } : {}),
   };

@@ -10,6 +10,14 @@ const latencies = new Float64Array(1 << 20);
 let samples = 0;
 let target = Infinity;
 let onTarget = () => undefined;
+// The load process's own busy share of one core since the last reset: near 1 it, not the server, is
+// the bottleneck, and the orchestrator marks the figure.
+let cpuStart = process.cpuUsage();
+let wallStart = performance.now();
+const busy = () => {
+  const { user, system } = process.cpuUsage(cpuStart);
+  return (user + system) / 1000 / (performance.now() - wallStart);
+};
 
 function onMessage(message) {
   received++;
@@ -34,9 +42,11 @@ process.on('message', (req) => {
   if (req.type === 'reset') {
     received = 0;
     samples = 0;
+    cpuStart = process.cpuUsage();
+    wallStart = performance.now();
     process.send({ type: 'reset' });
   } else if (req.type === 'waitFor') {
-    const reply = () => process.send({ type: 'reached', received });
+    const reply = () => process.send({ type: 'reached', received, busy: busy() });
     if (received >= req.total) reply();
     else {
       target = req.total;
@@ -44,7 +54,7 @@ process.on('message', (req) => {
     }
   } else if (req.type === 'stats') {
     const sorted = latencies.slice(0, samples).sort();
-    process.send({ type: 'stats', received, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100) });
+    process.send({ type: 'stats', received, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100), busy: busy() });
   } else if (req.type === 'exit') {
     for (const close of closers) close();
     process.exit(0);

@@ -4,7 +4,10 @@ import { monotonicNow } from '../clock.mjs';
 /**
  * `publish(payload)` sends one message to every subscriber of the bench channel. Requests:
  * {type:'burst', count} publishes `count` messages now; {type:'paced', perSecond, seconds} publishes
- * at a steady rate; {type:'memory'} answers the process memory after a full GC; {type:'exit'} ends it.
+ * at a steady rate; {type:'cpu'} answers the process's CPU time so far (user + system, µs), which the
+ * orchestrator reads before and after a scenario, once every delivery has arrived, because our sends
+ * leave at the end of the turn, after `publish` returns; {type:'memory'} answers the process memory
+ * after a full GC; {type:'exit'} ends it.
  */
 export function serve(port, publish) {
   let seq = 0;
@@ -27,6 +30,9 @@ export function serve(port, publish) {
     } else if (req.type === 'exit') {
       // A clean exit, so that --cpu-prof gets to write its profile.
       process.exit(0);
+    } else if (req.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send({ type: 'cpu', micros: user + system });
     } else if (req.type === 'memory') {
       for (let i = 0; i < 3; i++) {
         globalThis.gc();

@@ -11,12 +11,12 @@ export function resolveBackendOptions(value: BackendOptions | undefined): Resolv
   if (!isRecord(backend as unknown)) throw new StreamingOptionsError('backend', 'must be an object');
   const type: unknown = (backend as { type?: unknown }).type;
   if (type === 'memory') {
-    checkKnownKeys('backend', backend as unknown as Record<string, unknown>, ['type'], 'a memory backend option');
+    checkKnownKeys('backend', backend as unknown as Record<string, unknown>, ['type'], 'a backend option');
     return { type: 'memory' };
   }
   if (type !== 'redis') throw new StreamingOptionsError('backend.type', `must be 'memory' or 'redis', got ${JSON.stringify(type)}`);
   const redis = backend as RedisBackendOptions;
-  checkKnownKeys('backend', redis as unknown as Record<string, unknown>, REDIS_KEYS, 'a redis backend option');
+  checkKnownKeys('backend', redis as unknown as Record<string, unknown>, REDIS_KEYS, 'a backend option');
   checkString('backend.url', redis.url);
   if (redis.url !== undefined && !/^rediss?:\/\//.test(redis.url)) throw new StreamingOptionsError('backend.url', `must be a redis:// or rediss:// URL, got ${JSON.stringify(redis.url)}`);
   if (redis.options !== undefined && !isRecord(redis.options)) throw new StreamingOptionsError('backend.options', 'must be an object of ioredis options');

@@ -1,44 +1,20 @@
 import type { JWK } from 'jose';
-import type { IncomingMessage } from 'node:http';
-import type { RoomAction } from '../rooms/room.js';
 import type { Registry } from 'prom-client';
 import type { AuthenticatorProvider } from '../auth/authenticator-provider.js';
 import type { JwtAlgorithm } from '../auth/jwt-algorithms.js';
 import type { StreamingEventName } from '../events/streaming-events.js';
 import type { PermissionsOptions } from '../permissions/channel-rule.interface.js';
 import type { ChannelAccess } from '../permissions/channel-access.interface.js';
-import type { MessagePolicy } from '../messages/message-policy.interface.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
 import type { LimitStore } from '../limits/limit-store.interface.js';
 import type { TrustProxy } from '../transport/client-address.js';
 import type { DeliveryOptions } from './delivery-options.js';
 import type { NamespaceOptions } from './namespace-options.js';
+import type { BackendOptions } from './backend-options.interface.js';
+import type { AdminOptions, MessagesOptions, PresenceStatusOptions, RoomsOptions, TypingOptions } from './service-options.interface.js';
 
-export interface MemoryBackendOptions {
-  type: 'memory';
-}
-/**
- * Many nodes as one system through Redis (`ioredis`, an optional peer dependency: install it to use
- * this). One of `url`, `options` (ioredis options: Sentinel with `sentinels` and `name`), `cluster`
- * or `client`; default `redis://127.0.0.1:6379`.
- */
-export interface RedisBackendOptions {
-  type: 'redis';
-  /** `redis://[user:password@]host:port/db` (or `rediss://` for TLS). */
-  url?: string;
-  /** ioredis `RedisOptions`, with `url` or alone (Sentinel: `{ sentinels: [{ host, port }], name: 'mymaster' }`). */
-  options?: Record<string, unknown>;
-  /** A Redis Cluster: its seed nodes and ioredis `ClusterOptions`. A channel's keys share a slot (`{channel}` hash tags). */
-  cluster?: { nodes: Array<string | { host: string; port: number }>; options?: Record<string, unknown> };
-  /** An ioredis `Redis` or `Cluster` of the app's: used as it is and left open at shutdown (the module closes only what it made). */
-  client?: object;
-  /** Put before every key and pub/sub channel, so that several systems share one Redis. Default `streaming:`. */
-  prefix?: string;
-  /** Seconds to wait for Redis at start-up before failing with the reason; 0 waits as long as it takes. Default 10. */
-  startupTimeout?: number;
-}
-
-export type BackendOptions = MemoryBackendOptions | RedisBackendOptions;
+export type { BackendOptions, MemoryBackendOptions, RedisBackendOptions } from './backend-options.interface.js';
+export type { AdminAuthorize, AdminOptions, MessagesOptions, PresenceStatusOptions, RoomsOptions, TypingOptions } from './service-options.interface.js';
 
 export interface JwtOptions {
   /** HMAC secret: HS256, HS384 and HS512 tokens. */
@@ -302,58 +278,4 @@ export interface ShutdownOptions {
    * that they do not all reconnect to the other nodes at the same instant. Default 5; 0 disconnects all at once.
    */
   drainPeriod?: number;
-}
-
-/** Decides whether a request to the dashboard is an operator's (the app's own login, an SSO header...). */
-export type AdminAuthorize = (req: IncomingMessage) => boolean | Promise<boolean>;
-
-export interface AdminOptions {
-  /** Serve the dashboard. Default false. */
-  enabled?: boolean;
-  /** The operators' password (12 characters at least); the page asks for it and keeps a signed session cookie. */
-  password?: string;
-  /** Instead of a password: every dashboard request passes through this check (e.g. the app's own session). */
-  authorize?: AdminAuthorize;
-  /** Where the dashboard is served. Default `/admin`. */
-  path?: string;
-  /** Seconds a password session lasts. Default 28800 (8 hours). */
-  sessionTtl?: number;
-}
-
-export interface TypingOptions {
-  /** Seconds between two `typing: true` broadcasts of one user in one channel while they type on. Default 2. */
-  throttle?: number;
-  /** Seconds after the last `typing` call at which typing ends by itself (a `typing: false` broadcast). Default 5. */
-  timeout?: number;
-}
-
-export interface PresenceStatusOptions {
-  /**
-   * Seconds a user stays `online` after their last connection closed, so that a page reload does not
-   * broadcast offline-online. Default 5.
-   */
-  offlineGrace?: number;
-}
-
-export interface RoomsOptions {
-  /** Rooms one user may be a member of; one more answers 106. 0: no limit. Default 1000. */
-  maxRoomsPerUser?: number;
-  /**
-   * What each role may do in its room: `publish`, `invite`, `remove`, `moderate` (edit and delete
-   * others' messages), `update`, `delete`. Merged over the built-in `owner` (all), `moderator`
-   * (publish, invite, remove, moderate) and `member` (publish).
-   */
-  roles?: Record<string, RoomAction[]>;
-  /** Namespace of direct rooms (`RoomService.direct`): `<namespace>:#alice,bob`. Default `dm`. */
-  directNamespace?: string;
-}
-
-export interface MessagesOptions {
-  /** Messages whose state is kept per channel; the oldest go first. Default 1000. */
-  maxPerChannel?: number;
-  /**
-   * Who may edit and delete others' messages (authors always may their own). Default: the
-   * connection role `moderator` or `admin`, or a room role with `moderate`.
-   */
-  policy?: MessagePolicy;
 }

@@ -74,6 +74,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
+  private readonly releaseAdmission = (): void => this.admission.release();
+
   /** Upgrades of one endpoint's path only (`routeUpgradePath`): the WebSocket one, or `uni_websocket`. */
   private upgrades(unidirectional: boolean): UpgradeHandler {
     return (req, socket, head) => {
@@ -90,8 +92,10 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
           this.admission.release();
           return;
         }
-        // Once the socket is gone, whether the handshake failed or the WebSocket closed later.
-        socket.once('close', () => this.admission.release());
+        // Once the socket is gone, whether the handshake failed or the WebSocket closed later. A field,
+        // not an arrow here: that would share this scope's context with the handshake callback and so
+        // keep the upgrade request (headers, parser state) alive for the connection's lifetime.
+        socket.once('close', this.releaseAdmission);
         this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
       });
     };

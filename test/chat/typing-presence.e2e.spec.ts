@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Centrifuge, PublicationContext, Subscription } from 'centrifuge';
 import { OnRpc, PresenceTracker, StreamingHandlers, StreamingManager, TypingTracker } from '../../lib/index.js';
 import { startApp, type TestApp } from '../support/app.js';
+import { backends } from '../support/redis.js';
 import { connectedClient, sdkClient, subscribed } from '../support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
@@ -41,7 +42,7 @@ const typing = (user: string, value: boolean) => (ctx: PublicationContext) =>
 const status = (user: string, value: string) => (ctx: PublicationContext) =>
   ctx.tags?.type === 'presence' && ctx.data.user === user && ctx.data.status === value;
 
-describe('typing and per-user presence status over the SDK', () => {
+describe.each(backends('typing-presence'))('typing and per-user presence status over the SDK (%s backend)', (_name, backendOptions, cleanup) => {
   let server: TestApp;
   const clients: Centrifuge[] = [];
 
@@ -53,6 +54,7 @@ describe('typing and per-user presence status over the SDK', () => {
 
   beforeAll(async () => {
     server = await startApp({
+      ...backendOptions,
       auth: { jwt: { secret: TEST_SECRET } },
       namespaces: { chat: { preset: 'chat' }, news: { presence: true } },
       typing: { throttle: 2, timeout: 0.5 },
@@ -62,7 +64,10 @@ describe('typing and per-user presence status over the SDK', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.disconnect();
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await cleanup();
+  });
 
   it('tells the other subscribers who is typing, never in history, and stops by itself', async () => {
     const [alice, bob] = await Promise.all([client('alice'), client('bob')]);

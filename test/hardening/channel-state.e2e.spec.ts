@@ -51,7 +51,8 @@ describe('channel state', () => {
       raw.close();
       await server.close();
     }
-  });
+    // 40,000 commands through the whole engine: seconds on an idle machine, more under CI's extra load.
+  }, 90_000);
 
   it('maxChannels caps the channels a node tracks: a new one answers 106, a tracked one still admits', async () => {
     const server = await startApp({

@@ -21,7 +21,8 @@ describe('connect timeout', () => {
   it('closes sockets that never connect with 3502 in time, and they stop starving real clients', async () => {
     const server = await startApp({
       auth: { jwt: { secret: TEST_SECRET } },
-      websocket: { connectTimeout: 0.5 },
+      // Long enough that opening 41 sockets on a loaded machine fits inside it: the 41st must find all 40 open.
+      websocket: { connectTimeout: 2 },
       limits: { maxConnections: 40 },
     });
     try {
@@ -32,7 +33,7 @@ describe('connect timeout', () => {
 
       const codes = await Promise.all(idle.map((raw) => raw.closeCode(3000)));
       expect(new Set(codes)).toEqual(new Set([3502]));
-      expect(Date.now() - openedAt).toBeLessThan(2500);
+      expect(Date.now() - openedAt).toBeLessThan(4500);
 
       const client = sdkClient(server.wsUrl, { token: await connectionToken('alice') });
       expect(await connectOutcome(client)).toBe('connected');

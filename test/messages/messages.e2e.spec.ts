@@ -1,11 +1,12 @@
 import type { Centrifuge, PublicationContext, Subscription } from 'centrifuge';
 import { MessageStore, RoomService } from '../../lib/index.js';
 import { startApp, type TestApp } from '../support/app.js';
+import { backends } from '../support/redis.js';
 import { collect, connectedClient, once, sdkClient, subscribed } from '../support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
 /** Message ids, edits, deletes, reactions, read positions and threads over the SDK. */
-describe('MessageStore and the message.* rpcs', () => {
+describe.each(backends('messages'))('MessageStore and the message.* rpcs (%s backend)', (_name, backendOptions, cleanup) => {
   let server: TestApp;
   let store: MessageStore;
   const clients: Centrifuge[] = [];
@@ -27,6 +28,7 @@ describe('MessageStore and the message.* rpcs', () => {
 
   beforeAll(async () => {
     server = await startApp({
+      ...backendOptions,
       auth: { jwt: { secret: TEST_SECRET } },
       namespaces: { chat: { preset: 'chat', messages: true }, plain: { preset: 'chat' } },
     });
@@ -35,7 +37,10 @@ describe('MessageStore and the message.* rpcs', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.disconnect();
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await cleanup();
+  });
 
   async function pair(channel: string) {
     const [alice, bob] = await Promise.all([client('alice'), client('bob')]);

@@ -2,10 +2,11 @@ import type { Centrifuge, PublicationContext } from 'centrifuge';
 import { RoomService, StreamingOptionsError, type StreamingModuleOptions } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { startApp, type TestApp } from '../support/app.js';
+import { backends } from '../support/redis.js';
 import { collect, connectedClient, once, refusedCode, sdkClient, subscribed } from '../support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
-describe('RoomService over real sockets', () => {
+describe.each(backends('rooms'))('RoomService over real sockets (%s backend)', (_name, backendOptions, cleanup) => {
   let server: TestApp;
   let rooms: RoomService;
   const clients: Centrifuge[] = [];
@@ -21,6 +22,7 @@ describe('RoomService over real sockets', () => {
 
   beforeAll(async () => {
     server = await startApp({
+      ...backendOptions,
       auth: { jwt: { secret: TEST_SECRET } },
       namespaces: { room: { preset: 'chat' }, dm: { preset: 'chat' }, gated: { preset: 'chat' } },
       rooms: { roles: { guest: [] } },
@@ -32,7 +34,10 @@ describe('RoomService over real sockets', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.disconnect();
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await cleanup();
+  });
 
   it('keeps a private room to its members: 103 before, subscribed after being added', async () => {
     const channel = fresh();

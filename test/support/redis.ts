@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { StreamingModuleOptions } from '../../lib/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -31,4 +32,21 @@ export async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/**
+ * The backends a suite runs against, for `describe.each`: memory, and Redis (REDIS_URL) under a
+ * prefix of the suite's own; `cleanup` deletes that prefix's keys after the suite.
+ */
+export function backends(file: string): Array<[string, { backend?: StreamingModuleOptions['backend'] }, () => Promise<void>]> {
+  const prefix = testPrefix(file);
+  const cleanup = async () => {
+    const redis = await redisClient();
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+  };
+  return [
+    ['memory', {}, async () => {}],
+    ['redis', { backend: { type: 'redis', url: REDIS_URL, prefix } }, cleanup],
+  ];
 }

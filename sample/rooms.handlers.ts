@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectedClient, MessageStore, OnRpc, RoomService, StreamingBody, StreamingError, StreamingHandlers, type ClientInfo } from '@streaming/nest';
+import { ConnectedClient, MessageStore, OnRpc, RoomService, StreamingBody, StreamingError, StreamingHandlers, StreamingManager, type ClientInfo, type Room } from '@streaming/nest';
 
 const bad = (message: string) => new StreamingError(107, message);
 const denied = (message: string) => new StreamingError(103, message);
@@ -23,14 +23,27 @@ export class RoomsHandlers {
   constructor(
     private readonly rooms: RoomService,
     private readonly messages: MessageStore,
+    private readonly streaming: StreamingManager,
   ) {}
 
-  /** The caller's rooms and direct messages, with unread counts (badges that survive a reload). */
+  /** An added member's open pages learn of the room from their personal channel, as of a new direct message. */
+  private async tell(users: string[], room: Room): Promise<void> {
+    for (const user of users) await this.streaming.publish(`personal:#${user}`, { type: 'room', channel: room.channel, name: room.name, private: room.private });
+  }
+
+  /**
+   * The caller's rooms and direct messages, with unread counts (badges that survive a reload) and
+   * whether the caller may moderate there (so the page offers to delete others' messages only where
+   * the server would allow it).
+   */
   @OnRpc('rooms.list')
   async list(@ConnectedClient() client: ClientInfo) {
     const rooms = await this.rooms.roomsOf(client.user);
     const unread = await this.messages.unread(client.user, rooms.map((r) => r.channel));
-    return { rooms: rooms.map(({ channel, name, private: isPrivate }) => ({ channel, name, private: isPrivate, unread: unread[channel] ?? 0 })) };
+    const moderate = await Promise.all(rooms.map((r) => this.rooms.can(r.channel, client.user, 'moderate')));
+    return {
+      rooms: rooms.map(({ channel, name, private: isPrivate }, i) => ({ channel, name, private: isPrivate, unread: unread[channel] ?? 0, moderate: moderate[i] })),
+    };
   }
 
   /** `{ name, private?, members? }`: a room `chat:<slug of name>` owned by the caller. */
@@ -40,14 +53,17 @@ export class RoomsHandlers {
     if (typeof body?.name !== 'string' || !/^[\w .-]{1,40}$/.test(body.name.trim())) throw bad('a room name is 1 to 40 letters, digits, spaces, . _ -');
     const name = body.name.trim();
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'room';
+    const members = names(body.members).filter((user) => user !== client.user);
     const room = await this.rooms.create({
       channel: `chat:${slug}`,
       name,
       private: body.private === true,
       owner: client.user,
-      members: names(body.members).map((user) => ({ user })),
+      members: members.map((user) => ({ user })),
     });
-    return { channel: room.channel, name: room.name, private: room.private };
+    await this.tell(members, room);
+    // The creator owns the room, and owners moderate it.
+    return { channel: room.channel, name: room.name, private: room.private, moderate: await this.rooms.can(room.channel, client.user, 'moderate') };
   }
 
   @OnRpc('rooms.addMember')
@@ -55,6 +71,8 @@ export class RoomsHandlers {
     const [channel, user] = [String(body?.channel ?? ''), names([body?.user])[0]!];
     if (!(await this.rooms.can(channel, client.user, 'invite'))) throw denied('your role in this room may not invite');
     await this.rooms.addMember(channel, user, 'member', client.user);
+    const room = await this.rooms.get(channel);
+    if (room) await this.tell([user], room);
     return {};
   }
 

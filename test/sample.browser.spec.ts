@@ -202,6 +202,58 @@ describe('sample chat page in a real browser', () => {
     await hana.screenshot({ path: '/tmp/sample-features.png' });
   }, 40_000);
 
+  it("tells added members' open pages of the room, and lets its owner delete others' messages but members only their own", async () => {
+    const lena = await joined('lena');
+    const milo = await joined('milo');
+
+    await lena.fill('#room-name', 'Crew');
+    await lena.fill('#room-members', 'milo');
+    await lena.click('#room-create');
+    await lena.locator('#room-title', { hasText: 'Crew' }).waitFor({ timeout: UI_MS });
+    await send(lena, 'owner speaking');
+
+    // milo's open page learns of the room he was added to, without a reload.
+    await milo.click('#rooms button[data-channel="chat:crew"]', { timeout: UI_MS });
+    await shown(milo, 'owner speaking').waitFor({ timeout: UI_MS });
+    await send(milo, 'member speaking');
+    await shown(lena, 'member speaking').waitFor({ timeout: UI_MS });
+
+    // The member is offered no way to delete the owner's message; the owner may delete the member's.
+    expect(await shown(milo, 'owner speaking').locator('button.delete').count()).toBe(0);
+    expect(await shown(lena, 'member speaking').locator('button.edit').count()).toBe(0);
+    await shown(lena, 'member speaking').hover();
+    await shown(lena, 'member speaking').locator('button.delete').click();
+    await milo.locator('#messages ol:not([hidden]) li.deleted', { hasText: 'message deleted' }).waitFor({ timeout: UI_MS });
+    expect(await lena.locator('#error').isHidden()).toBe(true);
+
+    // A member added later gets the room on the open page too, with what was said there.
+    const pia = await joined('pia');
+    await lena.fill('#invite-name', 'pia');
+    await lena.click('#invite');
+    await pia.click('#rooms button[data-channel="chat:crew"]', { timeout: UI_MS });
+    await shown(pia, 'owner speaking').waitFor({ timeout: UI_MS });
+    await lena.locator('#online li[data-user="pia"]').waitFor({ timeout: UI_MS });
+    await lena.screenshot({ path: '/tmp/sample-moderation.png' });
+  }, 40_000);
+
+  it("lists a room's members with a status dot, and the last seen of those offline", async () => {
+    const nora = await joined('nora');
+    await nora.fill('#room-name', 'Den');
+    await nora.fill('#room-members', 'otto');
+    await nora.click('#room-create');
+    await nora.locator('#room-title', { hasText: 'Den' }).waitFor({ timeout: UI_MS });
+    const otto = () => nora.locator('#online li[data-user="otto"]');
+    await otto().and(nora.locator('[data-status="offline"]')).locator('.seen', { hasText: 'never seen' }).waitFor({ timeout: UI_MS });
+
+    // otto's page subscribes to the rooms he is in: nora sees him come, then go after the offline grace.
+    const ottoPage = await joined('otto');
+    await otto().and(nora.locator('[data-status="online"]')).locator('.dot.online').waitFor({ timeout: UI_MS });
+    await ottoPage.context().close();
+    await otto().and(nora.locator('[data-status="offline"]')).locator('.seen', { hasText: /^last seen / }).waitFor({ timeout: 2 * UI_MS });
+    expect(await nora.locator('#people-title').textContent()).toBe('Members');
+    await nora.screenshot({ path: '/tmp/sample-members.png' });
+  }, 40_000);
+
   it('keeps rooms, direct messages and unread badges across a reload, and fits a phone', async () => {
     const jill = await joined('jill');
     const kurt = await joined('kurt');

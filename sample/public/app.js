@@ -78,6 +78,8 @@ function addMessage(room, { data, tags, offset }) {
   }
   const actions = el('span', { className: 'actions' }, button('👍', 'react', () => react(room, id, '👍')), button('Reply', 'reply', () => startReply(room, id)));
   if (data.user === me) actions.append(button('Edit', 'edit', () => startEdit(room, id)), button('Delete', 'delete', () => remove(room, id)));
+  // A room's owner and moderators may delete anyone's message (the server checks again).
+  else if (room.moderate) actions.append(button('Delete', 'delete', () => remove(room, id)));
   li.append(
     el('strong', { textContent: data.user }),
     el('time', { textContent: new Date(data.at ?? Date.now()).toLocaleTimeString() }),
@@ -132,6 +134,7 @@ function apply(room, pub, live) {
       return;
     case 'member':
       systemLine(room, `${data.user} was ${data.action}${data.by ? ` by ${data.by}` : ''}`);
+      if (live && room === current) refreshOnline(room).catch(showError);
       return;
     case 'read':
       return;
@@ -197,16 +200,22 @@ function renderTyping() {
   $('typing').textContent = users.length === 0 ? '' : `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} typing…`;
 }
 
+const lastSeen = (at) => (at ? `last seen ${new Date(at).toLocaleString()}` : 'never seen');
+
+/** Who is here: in a room with members every member (offline ones with their last seen), elsewhere the subscribers. */
 async function refreshOnline(room) {
   if (room.sub.state !== 'subscribed') return;
-  const { clients } = await room.sub.presence();
-  const users = [...new Set(Object.values(clients).map((c) => c.user))].sort();
+  const [{ clients }, { members = [] }] = await Promise.all([room.sub.presence(), room.managed ? rpc('rooms.members', { channel: room.channel }) : {}]);
+  const users = [...new Set([...Object.values(clients).map((c) => c.user), ...members.map((m) => m.user)])].sort();
   const { statuses } = users.length ? await rpc('presence.get', { users }) : { statuses: {} };
   if (room !== current) return;
+  $('people-title').textContent = room.managed ? 'Members' : 'Online';
   $('online').replaceChildren(
     ...users.map((user) => {
-      const { status = 'online', text = '' } = statuses[user] ?? {};
-      const li = el('li', { title: text ? `${status}: ${text}` : status }, el('span', { className: `dot ${status}` }), user);
+      const { status = 'online', text = '', lastSeen: at } = statuses[user] ?? {};
+      const detail = status === 'offline' ? lastSeen(at) : text;
+      const li = el('li', { title: detail ? `${status}: ${detail}` : status }, el('span', { className: `dot ${status}` }), user);
+      if (detail) li.append(el('small', { className: 'seen', textContent: detail }));
       li.dataset.user = user;
       li.dataset.status = status;
       return li;
@@ -223,9 +232,9 @@ async function showPeer(room) {
     return;
   }
   const { statuses } = await rpc('presence.get', { users: [peer] });
-  const { status, lastSeen } = statuses[peer];
+  const { status, lastSeen: seenAt } = statuses[peer];
   if (room !== current) return;
-  $('room-peer').textContent = status === 'offline' ? `offline${lastSeen ? `, last seen ${new Date(lastSeen).toLocaleString()}` : ''}` : status;
+  $('room-peer').textContent = status === 'offline' ? `offline, ${lastSeen(seenAt)}` : status;
   $('room-peer').dataset.status = status;
 }
 
@@ -261,7 +270,7 @@ async function loadHistory(room) {
 }
 
 /** Subscribes to a room once and lists it; `options` carries getToken for channels that need one. */
-function openRoom(channel, label, { unread = 0, managed = false, readable = true, ...options } = {}) {
+function openRoom(channel, label, { unread = 0, managed = false, moderate = false, readable = true, ...options } = {}) {
   if (rooms.has(channel)) return rooms.get(channel);
   const list = el('ol', { hidden: true });
   list.dataset.channel = channel;
@@ -270,7 +279,7 @@ function openRoom(channel, label, { unread = 0, managed = false, readable = true
   const roomButton = el('button', { type: 'button' }, el('span', { textContent: label }), badge);
   roomButton.dataset.channel = channel;
   $('rooms').append(roomButton);
-  const room = { channel, label, list, badge, button: roomButton, managed, readable, unread: 0, messages: new Map(), typing: new Map() };
+  const room = { channel, label, list, badge, button: roomButton, managed, moderate, readable, unread: 0, messages: new Map(), typing: new Map() };
   room.sub = centrifuge.newSubscription(channel, options);
   rooms.set(channel, room);
   setBadge(room, unread);
@@ -297,13 +306,14 @@ function openRoom(channel, label, { unread = 0, managed = false, readable = true
   return room;
 }
 
+const roomLabel = (room) => `${room.private ? '🔒' : '#'} ${room.name}`;
 const dmLabel = (channel) => `@ ${channel.slice(4).split(',').find((u) => u !== me) ?? me}`;
 
 async function loadRooms() {
   const { rooms: mine } = await rpc('rooms.list', {});
   for (const room of mine) {
     const dm = room.channel.startsWith('dm:');
-    openRoom(room.channel, dm ? dmLabel(room.channel) : `${room.private ? '🔒' : '#'} ${room.name}`, { unread: room.unread, managed: !dm });
+    openRoom(room.channel, dm ? dmLabel(room.channel) : roomLabel(room), { unread: room.unread, managed: !dm, moderate: room.moderate });
   }
   const { unread } = await rpc('message.unread', { channels: ['chat:general'] });
   setBadge(rooms.get('chat:general'), current === rooms.get('chat:general') ? 0 : unread['chat:general']);
@@ -346,10 +356,12 @@ function join(name) {
     getToken: (ctx) => fetchToken(`/dev/sub-token?user=${encodeURIComponent(name)}&channel=${encodeURIComponent(ctx.channel)}`),
   });
 
-  // Only this user reads personal:#<name>: the server tells here who started a conversation.
+  // Only this user reads personal:#<name>: the server tells here who started a conversation or added them to a room.
   const inbox = centrifuge.newSubscription(`personal:#${name}`);
   inbox.on('publication', ({ data }) => {
-    if (data.type === 'dm' && !rooms.has(data.channel)) setBadge(openRoom(data.channel, dmLabel(data.channel)), 1);
+    if (rooms.has(data.channel)) return;
+    if (data.type === 'dm') setBadge(openRoom(data.channel, dmLabel(data.channel)), 1);
+    if (data.type === 'room') openRoom(data.channel, roomLabel(data), { managed: true });
   });
   inbox.subscribe();
 
@@ -405,7 +417,7 @@ $('room-form').addEventListener('submit', attempt(async (event) => {
   const members = $('room-members').value.split(',').map((m) => m.trim()).filter(Boolean);
   const room = await rpc('rooms.create', { name: $('room-name').value, private: $('room-private').checked, members });
   $('room-name').value = $('room-members').value = '';
-  show(openRoom(room.channel, `${room.private ? '🔒' : '#'} ${room.name}`, { managed: true }));
+  show(openRoom(room.channel, roomLabel(room), { managed: true, moderate: room.moderate }));
 }));
 
 $('invite-form').addEventListener('submit', attempt(async (event) => {

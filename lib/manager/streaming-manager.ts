@@ -13,7 +13,7 @@ export interface PublishOptions {
   skipHistory?: boolean;
   /**
    * Publish at most once per key and channel within `idempotencyWindow`: a retry with the same key
-   * returns the first publication's position and publishes nothing. Remembered by this node.
+   * returns the first publication's position and publishes nothing. Kept in the backend's idempotency store (across nodes on Redis).
    */
   idempotencyKey?: string;
   /** Typing, cursors: not kept in history, and dropped first for a slow reader (low priority). */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Authenticator, Identity } from '../auth/authenticator.interface.js';
 import type { Backend } from '../backends/backend.interface.js';
 import type { ControlMessage } from '../broker/broker.interface.js';
-import { StreamingEvents, type StreamingEvent } from '../events/streaming-events.js';
+import { StreamingEvents } from '../events/streaming-events.js';
 import type { StreamingObserver } from '../events/streaming-observer.interface.js';
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
@@ -31,6 +31,8 @@ import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
 import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
+import { ConnectionCount } from './connection-count.js';
+import { NodeObservers } from './node-observers.js';
 import { PresenceRefresher } from './presence-refresher.js';
 import type { PublicationHook } from './publication-hook.interface.js';
 
@@ -54,9 +56,8 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
   private readonly connectedAt = new WeakMap<EngineSession, number>();
-  /** Connected sessions whose cleanup (unsubscribe, leave presence) has not finished. */
-  private connected = 0;
-  private allGone?: () => void;
+  private readonly connected = new ConnectionCount();
+  private readonly events: NodeObservers;
   private shutdownDone?: Promise<void>;
   /** The limits counted across connections (and nodes, with a shared store). */
   readonly limits: SharedLimits;
@@ -72,12 +73,13 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     @Inject(HANDLER_HOOKS) readonly hooks: HandlerHooks,
     readonly resolver: ChannelResolver,
     readonly permissions: PermissionChecker,
-    @Inject(STREAMING_OBSERVERS) private observers: StreamingObserver[],
+    @Inject(STREAMING_OBSERVERS) observers: StreamingObserver[],
     @Inject(CHANNEL_ACCESS) private readonly access: ChannelAccess,
     @Inject(ENGINE_METER) readonly meter: EngineMeter,
     @Inject(LIMIT_STORE) limitStore: LimitStore,
     @Inject(IDEMPOTENCY_STORE) idempotencyStore: IdempotencyStore,
   ) {
+    this.events = new NodeObservers(observers, this.logger);
     this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
     this.limits = new SharedLimits(limitStore, options.limits, options.presenceTtl, this.log);
     this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
@@ -100,14 +102,14 @@ export class Node implements OnModuleInit, OnModuleDestroy {
 
   async addSubscription(channel: string, session: EngineSession): Promise<void> {
     if (!this.hub.subscribe(channel, session)) return;
-    this.emit({ name: StreamingEvents.ChannelOccupied, payload: { channel } });
+    this.events.emit({ name: StreamingEvents.ChannelOccupied, payload: { channel } });
     await this.backend.broker.subscribe(channel);
   }
 
   async removeSubscription(channel: string, session: EngineSession): Promise<void> {
     if (!this.hub.unsubscribe(channel, session)) return;
     this.listener.channelVacated(channel);
-    this.emit({ name: StreamingEvents.ChannelVacated, payload: { channel } });
+    this.events.emit({ name: StreamingEvents.ChannelVacated, payload: { channel } });
     await this.backend.broker.unsubscribe(channel);
   }
 
@@ -139,7 +141,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       const position = await this.backend.broker.publish(channel, publication, { history, ephemeral: opts.ephemeral });
       await hook?.published(channel, publication, position);
       const { data, tags, info } = publication;
-      this.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
+      this.events.emit({ name: StreamingEvents.Published, payload: { channel, data, tags, info, ...position } });
       return position;
     };
     if (opts.idempotencyKey === undefined || this.options.idempotencyWindow === 0) return publish();
@@ -198,13 +200,13 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   async addPresence(channel: string, info: WireClientInfo): Promise<void> {
     await this.backend.presence.add(channel, info);
     this.presenceRefresher.track(channel, info);
-    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'join', client: info.client, user: info.user } });
+    this.events.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'join', client: info.client, user: info.user } });
   }
 
   async removePresence(channel: string, info: WireClientInfo): Promise<void> {
     this.presenceRefresher.untrack(channel, info.client);
     await this.backend.presence.remove(channel, info.client, info.user);
-    this.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'leave', client: info.client, user: info.user } });
+    this.events.emit({ name: StreamingEvents.PresenceChanged, payload: { channel, action: 'leave', client: info.client, user: info.user } });
   }
 
   /** Channels with subscribers on this node, with their local subscriber counts. */
@@ -217,27 +219,27 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   }
 
   clientConnected(session: EngineSession): void {
-    this.connected++;
+    this.connected.opened();
     this.connectedAt.set(session, Date.now());
     const { id: client, user, transport, info: connInfo } = session.info;
     this.log.report('verbose', 'connection opened', `connection opened over ${transport}`, `client ${client} user "${user}"`);
-    this.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
+    this.events.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
   }
 
   clientDisconnected(session: EngineSession, code: number, reason: string): void {
     const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
     const line = `connection closed: ${code} ${reason} after ${duration.toFixed(1)} s`;
     this.log.report('verbose', `connection closed ${code}`, line, `client ${session.id} user "${session.user}"`);
-    this.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
-    if (--this.connected === 0) this.allGone?.();
+    this.events.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
+    this.connected.closed();
   }
 
   clientSubscribed(session: EngineSession, channel: string, serverSide: boolean): void {
-    this.emit({ name: StreamingEvents.Subscribed, payload: { client: session.id, user: session.user, channel, serverSide } });
+    this.events.emit({ name: StreamingEvents.Subscribed, payload: { client: session.id, user: session.user, channel, serverSide } });
   }
 
   clientUnsubscribed(session: EngineSession, channel: string): void {
-    this.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
+    this.events.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
   }
 
   /** The message store's hook, run around publications in namespaces with `messages`. */
@@ -250,18 +252,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
    * (an observer provider injecting the node could not be one of the observers the node is made with).
    */
   addObserver(observer: StreamingObserver): void {
-    this.observers = [...this.observers, observer];
-  }
-
-  /** The one place events leave the engine: an observer's fault is logged, never the engine's problem. */
-  private emit(event: StreamingEvent): void {
-    for (const observer of this.observers) {
-      try {
-        observer.observe(event);
-      } catch (err) {
-        this.logger.error(`observer of ${event.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      }
-    }
+    this.events.add(observer);
   }
 
   /**
@@ -284,13 +275,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       if (batch.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, batch.delayMs));
       for (const session of batch.sessions) session.disconnect(DisconnectCode.Shutdown);
     }
-    if (this.connected === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => (this.allGone = resolve)),
-      new Promise((resolve) => (timer = setTimeout(resolve, this.options.websocket.closeTimeout * 1000))),
-    ]);
-    clearTimeout(timer);
+    await this.connected.none(this.options.websocket.closeTimeout * 1000);
   }
 
   /** Nest destroys dependents first: the transports have stopped taking connections by now. */

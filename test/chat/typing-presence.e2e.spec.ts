@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Centrifuge, PublicationContext, Subscription } from 'centrifuge';
+import type { PublicationContext, Subscription } from 'centrifuge';
 import { OnRpc, PresenceTracker, StreamingHandlers, StreamingManager, TypingTracker } from '../../lib/index.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { backends } from '../support/redis.js';
-import { connectedClient, sdkClient, subscribed } from '../support/centrifuge-client.js';
+import { connectedClient, sdkClient, subscribed, userClients } from '../support/centrifuge-client.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 
 /** Publications of one subscription, awaited by predicate (typing and presence events come in any number). */
@@ -44,13 +44,9 @@ const status = (user: string, value: string) => (ctx: PublicationContext) =>
 
 describe.each(backends('typing-presence'))('typing and per-user presence status over the SDK (%s backend)', (_name, backendOptions, cleanup) => {
   let server: TestApp;
-  const clients: Centrifuge[] = [];
 
-  async function client(user: string): Promise<Centrifuge> {
-    const c = sdkClient(server.wsUrl, { token: await connectionToken(user) });
-    clients.push(c);
-    return connectedClient(c);
-  }
+  const users = userClients(() => server.wsUrl);
+  const client = (user: string) => users.connect(user);
 
   beforeAll(async () => {
     server = await startApp({
@@ -61,9 +57,7 @@ describe.each(backends('typing-presence'))('typing and per-user presence status 
       presenceStatus: { offlineGrace: 1 },
     });
   });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.disconnect();
-  });
+  afterEach(() => users.disconnectAll());
   afterAll(async () => {
     await server.close();
     await cleanup();

@@ -1,23 +1,19 @@
-import type { Centrifuge, PublicationContext, Subscription } from 'centrifuge';
+import type { PublicationContext, Subscription } from 'centrifuge';
 import { MessageStore, RoomService } from '../../lib/index.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { backends } from '../support/redis.js';
-import { collect, connectedClient, once, sdkClient, subscribed } from '../support/centrifuge-client.js';
-import { connectionToken, TEST_SECRET } from '../support/tokens.js';
+import { collect, once, subscribed, userClients } from '../support/centrifuge-client.js';
+import { TEST_SECRET } from '../support/tokens.js';
 
 /** Message ids, edits, deletes, reactions, read positions and threads over the SDK. */
 describe.each(backends('messages'))('MessageStore and the message.* rpcs (%s backend)', (_name, backendOptions, cleanup) => {
   let server: TestApp;
   let store: MessageStore;
-  const clients: Centrifuge[] = [];
   let n = 0;
   const fresh = () => `chat:m${++n}`;
 
-  async function client(user: string, roles?: string[]): Promise<Centrifuge> {
-    const c = sdkClient(server.wsUrl, { token: await connectionToken(user, roles ? { roles } : {}) });
-    clients.push(c);
-    return connectedClient(c);
-  }
+  const users = userClients(() => server.wsUrl);
+  const client = (user: string, roles?: string[]) => users.connect(user, roles ? { roles } : {});
 
   /** Publishes and returns the publication as another subscriber got it. */
   async function post(from: Subscription, to: Subscription, data: object): Promise<PublicationContext> {
@@ -34,9 +30,7 @@ describe.each(backends('messages'))('MessageStore and the message.* rpcs (%s bac
     });
     store = server.app.get(MessageStore);
   });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.disconnect();
-  });
+  afterEach(() => users.disconnectAll());
   afterAll(async () => {
     await server.close();
     await cleanup();

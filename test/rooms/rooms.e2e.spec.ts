@@ -1,24 +1,20 @@
-import type { Centrifuge, PublicationContext } from 'centrifuge';
+import type { PublicationContext } from 'centrifuge';
 import { RoomService, StreamingOptionsError, type StreamingModuleOptions } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { backends } from '../support/redis.js';
-import { collect, connectedClient, once, refusedCode, sdkClient, subscribed } from '../support/centrifuge-client.js';
-import { connectionToken, TEST_SECRET } from '../support/tokens.js';
+import { collect, once, refusedCode, subscribed, userClients } from '../support/centrifuge-client.js';
+import { TEST_SECRET } from '../support/tokens.js';
 
 describe.each(backends('rooms'))('RoomService over real sockets (%s backend)', (_name, backendOptions, cleanup) => {
   let server: TestApp;
   let rooms: RoomService;
-  const clients: Centrifuge[] = [];
   let n = 0;
   /** A channel of its own for each test. */
   const fresh = () => `room:r${++n}`;
 
-  async function client(user: string): Promise<Centrifuge> {
-    const c = sdkClient(server.wsUrl, { token: await connectionToken(user) });
-    clients.push(c);
-    return connectedClient(c);
-  }
+  const users = userClients(() => server.wsUrl);
+  const client = (user: string) => users.connect(user);
 
   beforeAll(async () => {
     server = await startApp({
@@ -31,9 +27,7 @@ describe.each(backends('rooms'))('RoomService over real sockets (%s backend)', (
     });
     rooms = server.app.get(RoomService);
   });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.disconnect();
-  });
+  afterEach(() => users.disconnectAll());
   afterAll(async () => {
     await server.close();
     await cleanup();

@@ -1,6 +1,7 @@
 import { Centrifuge, type Options, type Subscription, type SubscriptionOptions } from 'centrifuge';
 import { Centrifuge as ProtobufCentrifuge, type Subscription as ProtobufSubscription } from 'centrifuge/build/protobuf';
 import WebSocket from 'ws';
+import { connectionToken } from './tokens.js';
 
 /** The unmodified official SDK, with `ws` as its WebSocket and quick reconnects for tests. */
 export function sdkClient(url: string, options: Partial<Options> = {}): Centrifuge {
@@ -87,4 +88,19 @@ export async function refusedCode(client: Centrifuge, channel: string, options: 
   const { code } = await refused;
   client.removeSubscription(sub);
   return code;
+}
+
+/** SDK clients connected as users with test tokens (`claims` besides `sub`), to disconnect after each test. */
+export function userClients(url: () => string) {
+  const clients: Centrifuge[] = [];
+  return {
+    async connect(user: string, claims: Record<string, unknown> = {}): Promise<Centrifuge> {
+      const client = sdkClient(url(), { token: await connectionToken(user, claims) });
+      clients.push(client);
+      return connectedClient(client);
+    },
+    disconnectAll(): void {
+      for (const client of clients.splice(0)) client.disconnect();
+    },
+  };
 }

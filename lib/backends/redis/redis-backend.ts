@@ -38,6 +38,8 @@ function ready(client: RedisClient, seconds: number, where: string): Promise<voi
       else resolve();
     };
     const onReady = () => done();
+    // The loser of a start-up race must not keep a failing process alive until it fires.
+    timer?.unref();
     client.on('error', onError);
     client.once('ready', onReady);
   });

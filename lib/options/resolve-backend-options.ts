@@ -4,7 +4,7 @@ import type { BackendOptions, RedisBackendOptions } from './streaming-options.in
 
 export type ResolvedBackendOptions = { type: 'memory' } | (Omit<RedisBackendOptions, 'prefix' | 'startupTimeout'> & { prefix: string; startupTimeout: number });
 
-const REDIS_KEYS = ['type', 'url', 'options', 'cluster', 'client', 'prefix', 'startupTimeout'];
+const REDIS_KEYS = ['type', 'url', 'options', 'cluster', 'client', 'shards', 'shardedPubSub', 'prefix', 'startupTimeout'];
 
 export function resolveBackendOptions(value: BackendOptions | undefined): ResolvedBackendOptions {
   const backend = value ?? { type: 'memory' };
@@ -26,8 +26,16 @@ export function resolveBackendOptions(value: BackendOptions | undefined): Resolv
   if (redis.client !== undefined && typeof (redis.client as { duplicate?: unknown }).duplicate !== 'function') {
     throw new StreamingOptionsError('backend.client', 'must be an ioredis Redis or Cluster client');
   }
-  const ways = [redis.cluster, redis.client, redis.url ?? redis.options].filter((w) => w !== undefined).length;
-  if (ways > 1) throw new StreamingOptionsError('backend', 'takes one of url/options, cluster or client');
+  if (redis.shards !== undefined) {
+    if (!Array.isArray(redis.shards) || redis.shards.length === 0) throw new StreamingOptionsError('backend.shards', 'must be a non-empty array of redis:// URLs or ioredis options');
+    redis.shards.forEach((shard, i) => {
+      const valid = typeof shard === 'string' ? /^rediss?:\/\//.test(shard) : isRecord(shard);
+      if (!valid) throw new StreamingOptionsError(`backend.shards[${i}]`, `must be a redis:// or rediss:// URL or an object of ioredis options, got ${JSON.stringify(shard)}`);
+    });
+  }
+  const ways = [redis.cluster, redis.client, redis.shards, redis.url ?? redis.options].filter((w) => w !== undefined).length;
+  if (ways > 1) throw new StreamingOptionsError('backend', 'takes one of url/options, cluster, shards or client');
+  if (redis.shardedPubSub !== undefined && typeof redis.shardedPubSub !== 'boolean') throw new StreamingOptionsError('backend.shardedPubSub', 'must be a boolean');
   const prefix = redis.prefix ?? 'streaming:';
   checkString('backend.prefix', prefix);
   const startupTimeout = redis.startupTimeout ?? 10;

@@ -9,6 +9,7 @@ import { clearPrefix, redisClient, testPrefix } from '../support/redis.js';
 import { connectionToken, TEST_SECRET } from '../support/tokens.js';
 import { upgradeOutcome } from '../support/upgrade-outcome.js';
 import { WhoAmI } from '../fixtures/who-am-i.handlers.js';
+import { RedisShards } from '../../lib/backends/redis/redis-shards.js';
 
 /** Two nodes, each with its own Redis connection, counting limits and idempotency keys in one Redis. */
 describe('limits and idempotency counted in Redis across two nodes', () => {
@@ -33,8 +34,8 @@ describe('limits and idempotency counted in Redis across two nodes', () => {
       {
         auth: { jwt: { secret: TEST_SECRET } },
         ...options,
-        limits: { ...options.limits, store: new RedisLimitStore(redis, prefix) },
-        idempotencyStore: new RedisIdempotencyStore(redis, prefix),
+        limits: { ...options.limits, store: new RedisLimitStore(new RedisShards([redis]), prefix) },
+        idempotencyStore: new RedisIdempotencyStore(new RedisShards([redis]), prefix),
       },
       [WhoAmI],
     );

@@ -4,9 +4,9 @@ import { startFixture, type FixtureProcess } from '../fixtures/fixture-process.j
 import { collect, connectedClient, sdkClient, subscribed } from '../support/centrifuge-client.js';
 import { eventually } from '../support/eventually.js';
 import { clearPrefix, REDIS_URL, redisClient, testPrefix } from '../support/redis.js';
+import { RedisServer } from '../support/redis-server.js';
 import { connectionToken } from '../support/tokens.js';
 
-const prefix = testPrefix('multi-node');
 
 /** The server HTTP API of a node: publishes as another service would. */
 async function api(node: FixtureProcess, method: string, params: object): Promise<any> {
@@ -16,9 +16,44 @@ async function api(node: FixtureProcess, method: string, params: object): Promis
   return body.result;
 }
 
-/** Separate Node processes on one Redis behave as one server. */
-describe('several nodes on the Redis backend', () => {
-  let redis: Redis;
+/** How the nodes reach Redis: the environment of the node fixture, and what to stop afterwards. */
+interface Topology {
+  env(): Promise<Record<string, string>>;
+  /** Clients of every Redis server the nodes use, to clean the prefix up. */
+  servers(): Promise<Redis[]>;
+  stop(): Promise<void>;
+}
+
+const oneRedis = (extra: Record<string, string>): Topology => ({
+  env: async () => ({ REDIS_URL, ...extra }),
+  servers: async () => [await redisClient()],
+  stop: async () => {},
+});
+
+/** Two independent redis-servers of the test's own, channels spread across them (`backend.shards`). */
+function twoShards(): Topology {
+  let shards: RedisServer[] = [];
+  return {
+    env: async () => {
+      shards = await Promise.all([RedisServer.start(), RedisServer.start()]);
+      return { STREAMING_TEST_SHARDS: shards.map((s) => s.url).join(',') };
+    },
+    servers: async () => Promise.all(shards.map((s) => redisClient(s.url))),
+    stop: async () => {
+      await Promise.all(shards.map((s) => s.stop()));
+    },
+  };
+}
+
+/** Separate Node processes on one Redis (or on shards) behave as one server. */
+describe.each<[string, Topology]>([
+  ['one Redis', oneRedis({})],
+  ['one Redis with sharded pub/sub', oneRedis({ STREAMING_TEST_SHARDED_PUBSUB: '1' })],
+  ['two Redis shards', twoShards()],
+])('several nodes on the Redis backend (%s)', (name, topology) => {
+  const prefix = testPrefix(`multi-node-${name.replace(/\W+/g, '-')}`);
+  let redis: Redis[];
+  let nodeEnv: Record<string, string>;
   let a: FixtureProcess;
   let b: FixtureProcess;
   const clients: Centrifuge[] = [];
@@ -30,17 +65,20 @@ describe('several nodes on the Redis backend', () => {
   }
 
   beforeAll(async () => {
-    redis = await redisClient();
-    const env = { REDIS_URL, STREAMING_TEST_PREFIX: prefix, STREAMING_TEST_PRESENCE_TTL: '2' };
-    [a, b] = await Promise.all([startFixture('redis-node.ts', [], env), startFixture('redis-node.ts', [], env)]);
+    nodeEnv = { ...(await topology.env()), STREAMING_TEST_PREFIX: prefix, STREAMING_TEST_PRESENCE_TTL: '2' };
+    redis = await topology.servers();
+    [a, b] = await Promise.all([startFixture('redis-node.ts', [], nodeEnv), startFixture('redis-node.ts', [], nodeEnv)]);
   }, 60_000);
   afterEach(() => {
     for (const c of clients.splice(0)) c.disconnect();
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    await clearPrefix(redis, prefix);
-    redis.disconnect();
+    for (const server of redis ?? []) {
+      await clearPrefix(server, prefix);
+      server.disconnect();
+    }
+    await topology.stop();
   });
 
   it('delivers across nodes exactly once and in order, with the same history on both', async () => {
@@ -96,8 +134,7 @@ describe('several nodes on the Redis backend', () => {
   });
 
   it("drops a killed node's clients from presence within the TTL", async () => {
-    const env = { REDIS_URL, STREAMING_TEST_PREFIX: prefix, STREAMING_TEST_PRESENCE_TTL: '2' };
-    const doomed = await startFixture('redis-node.ts', [], env);
+    const doomed = await startFixture('redis-node.ts', [], nodeEnv);
     const dave = sdkClient(doomed.url, { token: await connectionToken('dave'), minReconnectDelay: 60_000 });
     await connectedClient(dave);
     await subscribed(dave, 'chat:killed');

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { RedisHistoryStore } from '../../lib/backends/redis/redis-history-store.js';
 import { RedisPresenceStore } from '../../lib/backends/redis/redis-presence-store.js';
 import { clearPrefix, redisClient, testPrefix } from '../support/redis.js';
+import { RedisShards } from '../../lib/backends/redis/redis-shards.js';
 
 const opts = { size: 3, ttl: 60, metaTtl: 600 };
 const pub = (n: number) => ({ data: { n } });
@@ -20,7 +21,7 @@ describe('Redis history and presence stores', () => {
   });
 
   it('appends with increasing offsets in one epoch, keeps the last `size`, and reads after a position', async () => {
-    const history = new RedisHistoryStore(redis, prefix);
+    const history = new RedisHistoryStore(new RedisShards([redis]), prefix);
     const pages = [];
     for (let n = 1; n <= 5; n++) pages.push(await history.append('c1', pub(n), opts));
     expect(pages.map((p) => p.offset)).toEqual([1, 2, 3, 4, 5]);
@@ -37,7 +38,7 @@ describe('Redis history and presence stores', () => {
   });
 
   it('answers 112 for another epoch, and starts a new epoch after remove', async () => {
-    const history = new RedisHistoryStore(redis, prefix);
+    const history = new RedisHistoryStore(new RedisShards([redis]), prefix);
     const { epoch } = await history.append('c2', pub(1), opts);
     await expect(history.read('c2', { since: { offset: 0, epoch: 'other' }, limit: -1, metaTtl: 600 })).rejects.toMatchObject({ code: 112 });
     await history.remove('c2');
@@ -48,7 +49,7 @@ describe('Redis history and presence stores', () => {
   });
 
   it('keeps presence per channel, counts users apart from clients, and drops entries nobody refreshed', async () => {
-    const presence = new RedisPresenceStore(redis, prefix, 1);
+    const presence = new RedisPresenceStore(new RedisShards([redis]), prefix, 1);
     await presence.add('p1', { user: 'alice', client: 'a1' });
     await presence.add('p1', { user: 'alice', client: 'a2' });
     await presence.add('p1', { user: 'bob', client: 'b1' });

@@ -8,6 +8,7 @@ import { messageStateStoreDetails } from './message-state-store-details.contract
 import { messageStateStoreContract } from './message-state-store.contract.js';
 import { roomStoreContract } from './room-store.contract.js';
 import { userStatusStoreContract } from './user-status-store.contract.js';
+import { RedisShards } from '../../lib/backends/redis/redis-shards.js';
 
 const prefix = testPrefix('redis-chat-stores');
 let redis: Redis;
@@ -20,14 +21,14 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-roomStoreContract('RedisRoomStore', () => new RedisRoomStore(redis, prefix));
-userStatusStoreContract('RedisUserStatusStore', () => new RedisUserStatusStore(redis, prefix));
-messageStateStoreContract('RedisMessageStateStore', async () => new RedisMessageStateStore(redis, prefix));
-messageStateStoreDetails('RedisMessageStateStore', () => new RedisMessageStateStore(redis, prefix));
+roomStoreContract('RedisRoomStore', () => new RedisRoomStore(new RedisShards([redis]), prefix));
+userStatusStoreContract('RedisUserStatusStore', () => new RedisUserStatusStore(new RedisShards([redis]), prefix));
+messageStateStoreContract('RedisMessageStateStore', async () => new RedisMessageStateStore(new RedisShards([redis]), prefix));
+messageStateStoreDetails('RedisMessageStateStore', () => new RedisMessageStateStore(new RedisShards([redis]), prefix));
 
 describe('Redis chat stores', () => {
   it('keeps a room\'s keys in one hash slot, and a user\'s index in the user\'s', async () => {
-    const store = new RedisRoomStore(redis, prefix);
+    const store = new RedisRoomStore(new RedisShards([redis]), prefix);
     await store.create({ channel: 'team:slots', name: 'n', metadata: {}, private: false, createdBy: 'o', createdAt: 1 }, [
       { user: 'slot-user', role: 'owner', joinedAt: 1 },
     ]);
@@ -38,7 +39,7 @@ describe('Redis chat stores', () => {
   });
 
   it('drops a room from roomsOf when its membership is gone though the user index still names it', async () => {
-    const store = new RedisRoomStore(redis, prefix);
+    const store = new RedisRoomStore(new RedisShards([redis]), prefix);
     await store.create({ channel: 'team:stale', name: 'n', metadata: {}, private: false, createdBy: 'o', createdAt: 1 }, [
       { user: 'stale-user', role: 'member', joinedAt: 1 },
     ]);
@@ -50,8 +51,8 @@ describe('Redis chat stores', () => {
 
   it('lets the connections of a node that died lapse within the ttl, while a live node keeps its own counted', async () => {
     // A ttl that leaves the live node's renewals (every 0.5 s) a second of slack on a loaded machine.
-    const live = new RedisUserStatusStore(redis, prefix, 1.5);
-    const dead = new RedisUserStatusStore(redis, prefix, 1.5);
+    const live = new RedisUserStatusStore(new RedisShards([redis]), prefix, 1.5);
+    const dead = new RedisUserStatusStore(new RedisShards([redis]), prefix, 1.5);
     try {
       await live.connect('lapse-user', 'live-client');
       await dead.connect('lapse-user', 'dead-client');
@@ -68,8 +69,8 @@ describe('Redis chat stores', () => {
   });
 
   it('does not count a lapsed connection even before anything is written to the user again', async () => {
-    const live = new RedisUserStatusStore(redis, prefix, 60);
-    const dead = new RedisUserStatusStore(redis, prefix, 0.3);
+    const live = new RedisUserStatusStore(new RedisShards([redis]), prefix, 60);
+    const dead = new RedisUserStatusStore(new RedisShards([redis]), prefix, 0.3);
     try {
       await live.connect('quiet-user', 'live-client');
       await dead.connect('quiet-user', 'dead-client');

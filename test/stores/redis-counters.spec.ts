@@ -6,6 +6,7 @@ import { RedisScript } from '../../lib/backends/redis/redis-script.js';
 import { clearPrefix, redisClient, testPrefix } from '../support/redis.js';
 import { idempotencyStoreContract } from './idempotency-store.contract.js';
 import { limitStoreContract } from './limit-store.contract.js';
+import { RedisShards } from '../../lib/backends/redis/redis-shards.js';
 
 const prefix = testPrefix('redis-counters');
 let redis: Redis;
@@ -18,15 +19,15 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-limitStoreContract('RedisLimitStore', () => new RedisLimitStore(redis, prefix));
-idempotencyStoreContract('RedisIdempotencyStore', () => new RedisIdempotencyStore(redis, prefix));
+limitStoreContract('RedisLimitStore', () => new RedisLimitStore(new RedisShards([redis]), prefix));
+idempotencyStoreContract('RedisIdempotencyStore', () => new RedisIdempotencyStore(new RedisShards([redis]), prefix));
 
 describe('Redis counters', () => {
   it('keeps its keys under the prefix, with an expiry, and leaves the client open on close', async () => {
-    const store = new RedisLimitStore(redis, prefix);
+    const store = new RedisLimitStore(new RedisShards([redis]), prefix);
     await store.take('bucket-keys', 1, 5);
     await store.acquire('set-keys', 'c1', 1, 60);
-    await new RedisIdempotencyStore(redis, prefix).claim('claim-keys', 30);
+    await new RedisIdempotencyStore(new RedisShards([redis]), prefix).claim('claim-keys', 30);
     for (const key of ['limits:bucket-keys', 'limits:set-keys', 'idempotency:claim-keys']) {
       expect(await redis.pttl(`${prefix}${key}`)).toBeGreaterThan(0);
     }
@@ -39,15 +40,15 @@ describe('Redis counters', () => {
     const script = new RedisScript(`return ARGV[1] .. '-${prefix}'`);
     const sha = createHash('sha1').update(`return ARGV[1] .. '-${prefix}'`).digest('hex');
     expect(await redis.script('EXISTS', sha)).toEqual([0]);
-    expect(await script.run(redis, `${prefix}any`, ['a'])).toBe(`a-${prefix}`);
+    expect(await script.run(new RedisShards([redis]), `${prefix}any`, ['a'])).toBe(`a-${prefix}`);
     expect(await redis.script('EXISTS', sha)).toEqual([1]);
-    expect(await script.run(redis, `${prefix}any`, ['b'])).toBe(`b-${prefix}`);
+    expect(await script.run(new RedisShards([redis]), `${prefix}any`, ['b'])).toBe(`b-${prefix}`);
   });
 
   it('never admits more than max leases under concurrent acquires from many clients', async () => {
     const clients = await Promise.all(Array.from({ length: 4 }, () => redisClient()));
     try {
-      const stores = clients.map((c) => new RedisLimitStore(c, prefix));
+      const stores = clients.map((c) => new RedisLimitStore(new RedisShards([c]), prefix));
       const results = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % 4]!.acquire('race', `c${i}`, 3, 60)));
       expect(results.filter(Boolean)).toHaveLength(3);
     } finally {

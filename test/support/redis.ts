@@ -7,14 +7,14 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
  * A client of the test Redis (REDIS_URL), connected: fails with a clear message when none
  * answers, instead of a test timing out. Each test file gives its own `prefix` to `clearPrefix`.
  */
-export async function redisClient(): Promise<Redis> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+export async function redisClient(url = REDIS_URL): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`these tests need Redis at ${REDIS_URL} (set REDIS_URL, or start redis-server): ${(err as Error).message}`);
+    throw new Error(`these tests need Redis at ${url} (set REDIS_URL, or start redis-server): ${(err as Error).message}`);
   }
   return redis;
 }

@@ -1,5 +1,4 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisClient } from './redis-script.js';
 import type { ResolvedBackendOptions } from '../../options/resolve-backend-options.js';
 import type { Backend } from '../backend.interface.js';
 import { RedisBroker } from './redis-broker.js';
@@ -9,12 +8,14 @@ import { RedisLimitStore } from './redis-limit-store.js';
 import { RedisMessageStateStore } from './redis-message-state-store.js';
 import { RedisPresenceStore } from './redis-presence-store.js';
 import { RedisRoomStore } from './redis-room-store.js';
+import { RedisShards, type RedisClient } from './redis-shards.js';
 import { RedisUserStatusStore } from './redis-user-status-store.js';
 
 type RedisOptions = Extract<ResolvedBackendOptions, { type: 'redis' }>;
+type Ioredis = { Redis: typeof Redis; Cluster: typeof Cluster };
 
 /** ioredis, loaded only when the Redis backend is chosen: memory users need not install it. */
-async function loadIoredis(): Promise<{ Redis: typeof Redis; Cluster: typeof Cluster }> {
+async function loadIoredis(): Promise<Ioredis> {
   try {
     const ioredis = await import('ioredis');
     return { Redis: ioredis.Redis, Cluster: ioredis.Cluster };
@@ -45,59 +46,73 @@ function ready(client: RedisClient, seconds: number, where: string): Promise<voi
   });
 }
 
+/** One command connection with where it goes (for errors), and whether the module made it. */
+interface Connection {
+  client: RedisClient;
+  where: string;
+  own: boolean;
+}
+
 /**
- * The Redis backend: one command connection (the app's `client`, or one made from `url`, `options`
- * or `cluster`), and a duplicate of it for pub/sub. Commands fail at once while Redis is away
- * (no offline queue), so clients get error 100 and retry instead of waiting on a queue; the
- * connections reconnect by themselves with backoff.
+ * The command connections: the app's `client`, a Cluster, one server (`url`/`options`), or each
+ * of `shards`. Commands fail at once while Redis is away (no offline queue), so clients get error
+ * 100 and retry instead of waiting on a queue; the connections reconnect by themselves with backoff.
+ */
+function commandConnections(options: RedisOptions, { Redis: RedisClass, Cluster }: Ioredis): Connection[] {
+  const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+  const server = (target: string | Record<string, unknown>): Connection =>
+    typeof target === 'string'
+      ? { client: new RedisClass(target, { ...options.options, ...failFast }), where: target, own: true }
+      : { client: new RedisClass({ ...target, ...failFast }), where: JSON.stringify(target), own: true };
+  if (options.client) return [{ client: options.client as RedisClient, where: 'the given client', own: false }];
+  if (options.cluster) {
+    const clusterOptions = { ...options.cluster.options, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), redisOptions: { ...failFast } };
+    return [{ client: new Cluster(options.cluster.nodes, clusterOptions), where: `cluster ${JSON.stringify(options.cluster.nodes)}`, own: true }];
+  }
+  if (options.shards) return options.shards.map(server);
+  return [server(options.url ?? options.options ?? 'redis://127.0.0.1:6379')];
+}
+
+/** The pub/sub connection beside a command connection; published messages wait for it (an offline queue), not fail. */
+function subscriberOf(client: RedisClient): RedisClient {
+  return 'nodes' in client && typeof client.nodes === 'function' ? (client as Cluster).duplicate() : (client as Redis).duplicate({ enableOfflineQueue: true });
+}
+
+/**
+ * The Redis backend: command connections (one, or one per shard) and a pub/sub duplicate of each.
+ * Start-up waits for all of them, up to `startupTimeout`.
  */
 export async function createRedisBackend(options: RedisOptions, presenceTtl: number): Promise<Backend> {
-  const { Redis: RedisClass, Cluster } = await loadIoredis();
-  const own = options.client === undefined;
-  const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
-  let redis: RedisClient;
-  let where: string;
-  if (options.client) {
-    redis = options.client as RedisClient;
-    where = 'the given client';
-  } else if (options.cluster) {
-    redis = new Cluster(options.cluster.nodes, { ...options.cluster.options, redisOptions: { ...failFast } });
-    where = `cluster ${JSON.stringify(options.cluster.nodes)}`;
-  } else {
-    const url = options.url ?? (options.options ? undefined : 'redis://127.0.0.1:6379');
-    redis = url ? new RedisClass(url, { ...options.options, ...failFast }) : new RedisClass({ ...options.options, ...failFast });
-    where = url ?? 'the given options';
-  }
-  // Published messages must wait for the pub/sub connection, not fail: it keeps an offline queue.
-  const subscriber: RedisClient = 'nodes' in redis && typeof redis.nodes === 'function' ? (redis as Cluster).duplicate() : (redis as Redis).duplicate({ enableOfflineQueue: true });
-  const quiet = () => {};
+  const connections = commandConnections(options, await loadIoredis());
+  const subscribers = connections.map(({ client }) => subscriberOf(client));
   try {
-    await Promise.all([ready(redis, options.startupTimeout, where), ready(subscriber, options.startupTimeout, where)]);
+    await Promise.all(connections.flatMap(({ client, where }, i) => [ready(client, options.startupTimeout, where), ready(subscribers[i]!, options.startupTimeout, where)]));
   } catch (err) {
-    subscriber.disconnect();
-    if (own) redis.disconnect();
+    for (const subscriber of subscribers) subscriber.disconnect();
+    for (const { client, own } of connections) if (own) client.disconnect();
     throw err;
   }
   // Errors while running surface as failed commands (100 to clients) and reconnects; ioredis would print each otherwise.
-  redis.on('error', quiet);
-  subscriber.on('error', quiet);
+  const quiet = () => {};
+  for (const client of [...connections.map((c) => c.client), ...subscribers]) client.on('error', quiet);
   const { prefix } = options;
-  const history = new RedisHistoryStore(redis, prefix);
-  const broker = new RedisBroker(redis, subscriber, history, prefix, async () => {
-    subscriber.disconnect();
-    if (own) await redis.quit().catch(() => redis.disconnect());
-  });
+  const shards = new RedisShards(connections.map((c) => c.client));
+  const history = new RedisHistoryStore(shards, prefix);
+  const close = async () => {
+    for (const subscriber of subscribers) subscriber.disconnect();
+    await Promise.all(connections.filter((c) => c.own).map(({ client }) => client.quit().catch(() => client.disconnect())));
+  };
   return {
-    broker,
+    broker: new RedisBroker({ shards, subscribers, sharded: options.shardedPubSub ?? false, close }, history, prefix),
     history,
-    presence: new RedisPresenceStore(redis, prefix, presenceTtl),
-    limits: new RedisLimitStore(redis, prefix),
-    idempotency: new RedisIdempotencyStore(redis, prefix),
-    userStatus: new RedisUserStatusStore(redis, prefix, presenceTtl),
-    rooms: new RedisRoomStore(redis, prefix),
-    messages: new RedisMessageStateStore(redis, prefix),
+    presence: new RedisPresenceStore(shards, prefix, presenceTtl),
+    limits: new RedisLimitStore(shards, prefix),
+    idempotency: new RedisIdempotencyStore(shards, prefix),
+    userStatus: new RedisUserStatusStore(shards, prefix, presenceTtl),
+    rooms: new RedisRoomStore(shards, prefix),
+    messages: new RedisMessageStateStore(shards, prefix),
     ping: async () => {
-      await redis.ping();
+      await Promise.all(shards.clients.map((client) => client.ping()));
     },
   };
 }

@@ -3,11 +3,13 @@ import type { HistoryOptions, HistoryPage, HistoryQuery, HistoryStore } from '..
 import { ErrorCode } from '../../protocol/codes.js';
 import type { Publication, StreamPosition } from '../../protocol/frames.js';
 import { StreamingError } from '../../protocol/protocol-error.js';
-import { RedisScript, type RedisClient } from './redis-script.js';
+import { RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 /**
  * KEYS: stream, meta. ARGV: publication JSON, size, ttl, metaTtl, a new epoch (used when the stream
- * has none), the pub/sub channel ('' for none), then the message to publish around the offset.
+ * has none), the pub/sub channel ('' for none), the message to publish around the offset, and the
+ * command that publishes it (PUBLISH, or SPUBLISH for sharded pub/sub).
  * Offset, append and publish in one step: every node and every reader agrees on the order.
  */
 const APPEND = new RedisScript(`local epoch = redis.call('HGET', KEYS[2], 'e')
@@ -20,7 +22,7 @@ redis.call('XADD', KEYS[1], 'MAXLEN', tonumber(ARGV[2]), offset .. '-1', 'd', AR
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 if ARGV[6] ~= '' then
-  redis.call('PUBLISH', ARGV[6], ARGV[7] .. offset .. ',"e":' .. cjson.encode(epoch) .. '}')
+  redis.call(ARGV[8], ARGV[6], ARGV[7] .. offset .. ',"e":' .. cjson.encode(epoch) .. '}')
 end
 return {offset, epoch}`);
 
@@ -35,6 +37,13 @@ return {tonumber(redis.call('HGET', KEYS[1], 's') or '0'), epoch}`);
 
 export const newEpoch = (): string => randomBytes(6).toString('base64url');
 
+/** Where `appendAndPublish` publishes: `head` + offset + epoch on the pub/sub channel `name`. */
+export interface HistoryPublish {
+  name: string;
+  head: string;
+  command: 'publish' | 'spublish';
+}
+
 /**
  * A channel's history as a Redis Stream whose entry ids are the offsets (`<offset>-1`), beside a
  * hash holding the epoch and the last offset. Streams rather than a list: reading "after offset N"
@@ -45,7 +54,7 @@ export const newEpoch = (): string => randomBytes(6).toString('base64url');
  */
 export class RedisHistoryStore implements HistoryStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
   ) {}
 
@@ -54,14 +63,15 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   async append(channel: string, publication: Publication, options: HistoryOptions): Promise<HistoryPage> {
-    const { offset, epoch } = await this.appendAndPublish(channel, publication, options, '', '');
+    const { offset, epoch } = await this.appendAndPublish(channel, publication, options);
     return { offset, epoch, publications: [{ ...publication, offset }] };
   }
 
-  /** Appends and, in the same step, publishes `messageHead` + offset + epoch on `pubsubChannel`. */
-  async appendAndPublish(channel: string, publication: Publication, options: HistoryOptions, pubsubChannel: string, messageHead: string): Promise<StreamPosition> {
-    const args = [JSON.stringify(publication), options.size, Math.max(1, Math.ceil(options.ttl)), Math.max(1, Math.ceil(options.metaTtl)), newEpoch(), pubsubChannel, messageHead];
-    const [offset, epoch] = (await APPEND.run(this.redis, this.keys(channel), args)) as [number, string];
+  /** Appends and, in the same step, publishes the message with its position (when `publish` is given). */
+  async appendAndPublish(channel: string, publication: Publication, options: HistoryOptions, publish?: HistoryPublish): Promise<StreamPosition> {
+    const ttls = [Math.max(1, Math.ceil(options.ttl)), Math.max(1, Math.ceil(options.metaTtl))];
+    const args = [JSON.stringify(publication), options.size, ...ttls, newEpoch(), publish?.name ?? '', publish?.head ?? '', publish?.command ?? 'publish'];
+    const [offset, epoch] = (await APPEND.run(this.shards, this.keys(channel), args)) as [number, string];
     return { offset: Number(offset), epoch };
   }
 
@@ -75,20 +85,20 @@ export class RedisHistoryStore implements HistoryStore {
     const count = limit > 0 ? ['COUNT', limit] : [];
     const entries = (
       reverse
-        ? await this.redis.call('XREVRANGE', stream, since ? `(${since.offset}-0` : '+', '-', ...count)
-        : await this.redis.call('XRANGE', stream, since ? `${since.offset + 1}-0` : '-', '+', ...count)
+        ? await this.shards.for(stream).call('XREVRANGE', stream, since ? `(${since.offset}-0` : '+', '-', ...count)
+        : await this.shards.for(stream).call('XRANGE', stream, since ? `${since.offset + 1}-0` : '-', '+', ...count)
     ) as Array<[string, string[]]>;
     const publications = entries.map(([id, fields]) => ({ ...(JSON.parse(fields[1]!) as Publication), offset: Number(id.split('-', 1)[0]) }));
     return { ...position, publications };
   }
 
   async position(channel: string, metaTtl: number): Promise<StreamPosition> {
-    const [offset, epoch] = (await POSITION.run(this.redis, this.keys(channel)[1], [newEpoch(), Math.max(1, Math.ceil(metaTtl))])) as [number, string];
+    const [offset, epoch] = (await POSITION.run(this.shards, this.keys(channel)[1], [newEpoch(), Math.max(1, Math.ceil(metaTtl))])) as [number, string];
     return { offset: Number(offset), epoch };
   }
 
   async remove(channel: string): Promise<void> {
-    await this.redis.del(...this.keys(channel));
+    await this.shards.for(this.keys(channel)[0]).del(...this.keys(channel));
   }
 
   async close(): Promise<void> {}

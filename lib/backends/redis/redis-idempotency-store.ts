@@ -1,5 +1,6 @@
 import type { IdempotencyRecord, IdempotencyStore } from '../../idempotency/idempotency-store.interface.js';
-import { RedisScript, type RedisClient } from './redis-script.js';
+import { RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 const PENDING = JSON.stringify({ state: 'pending' });
 
@@ -16,21 +17,21 @@ return false`);
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
   ) {}
 
   async claim(key: string, ttl: number): Promise<IdempotencyRecord | undefined> {
-    const held = await CLAIM.run(this.redis, this.key(key), [PENDING, Math.ceil(ttl * 1000)]);
+    const held = await CLAIM.run(this.shards, this.key(key), [PENDING, Math.ceil(ttl * 1000)]);
     return typeof held === 'string' ? (JSON.parse(held) as IdempotencyRecord) : undefined;
   }
 
   async complete(key: string, result: unknown, ttl: number): Promise<void> {
-    await this.redis.set(this.key(key), JSON.stringify({ state: 'done', result }), 'PX', Math.ceil(ttl * 1000));
+    await this.shards.for(this.key(key)).set(this.key(key), JSON.stringify({ state: 'done', result }), 'PX', Math.ceil(ttl * 1000));
   }
 
   async abandon(key: string): Promise<void> {
-    await this.redis.del(this.key(key));
+    await this.shards.for(this.key(key)).del(this.key(key));
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,6 @@
 import type { LimitStore } from '../../limits/limit-store.interface.js';
-import { LUA_NOW, RedisScript, type RedisClient } from './redis-script.js';
+import { LUA_NOW, RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 /**
  * A token bucket in a hash (`tokens`, `at`), refilled on each take from the time elapsed; it
@@ -52,25 +53,25 @@ return 0`);
  */
 export class RedisLimitStore implements LimitStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
   ) {}
 
   async take(key: string, perSecond: number, burst: number): Promise<boolean> {
-    return (await TAKE.run(this.redis, this.key(key), [perSecond, burst])) === 1;
+    return (await TAKE.run(this.shards, this.key(key), [perSecond, burst])) === 1;
   }
 
   async acquire(key: string, member: string, max: number, ttl: number): Promise<boolean> {
-    return (await ACQUIRE.run(this.redis, this.key(key), [member, max, Math.ceil(ttl * 1000)])) === 1;
+    return (await ACQUIRE.run(this.shards, this.key(key), [member, max, Math.ceil(ttl * 1000)])) === 1;
   }
 
   async refresh(key: string, members: string[], ttl: number): Promise<void> {
     if (members.length === 0) return;
-    await REFRESH.run(this.redis, this.key(key), [Math.ceil(ttl * 1000), ...members]);
+    await REFRESH.run(this.shards, this.key(key), [Math.ceil(ttl * 1000), ...members]);
   }
 
   async release(key: string, member: string): Promise<void> {
-    await this.redis.zrem(this.key(key), member);
+    await this.shards.for(this.key(key)).zrem(this.key(key), member);
   }
 
   async close(): Promise<void> {}

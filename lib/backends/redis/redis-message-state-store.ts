@@ -1,6 +1,7 @@
 import type { MessageStateStore } from '../../messages/message-state-store.interface.js';
 import type { MessageState } from '../../messages/message-state.js';
-import { RedisScript, type RedisClient } from './redis-script.js';
+import { RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 /**
  * The indexes of one message (KEYS[3] unread by offset, KEYS[4] replies by parent), from its stored
@@ -103,13 +104,13 @@ return count`);
  */
 export class RedisMessageStateStore implements MessageStateStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
   ) {}
 
   async put(state: MessageState, keep: number): Promise<void> {
     const { reactions, ...rest } = state;
-    await PUT.run(this.redis, this.keys(state.channel), [state.id, JSON.stringify(rest), JSON.stringify(reactions), keep]);
+    await PUT.run(this.shards, this.keys(state.channel), [state.id, JSON.stringify(rest), JSON.stringify(reactions), keep]);
   }
 
   async get(channel: string, id: string): Promise<MessageState | undefined> {
@@ -125,27 +126,27 @@ export class RedisMessageStateStore implements MessageStateStore {
   }
 
   async react(channel: string, id: string, emoji: string, user: string, add: boolean): Promise<Record<string, string[]> | undefined> {
-    const reactions = await REACT.run(this.redis, this.keys(channel), [id, emoji, user, add ? '1' : '0']);
+    const reactions = await REACT.run(this.shards, this.keys(channel), [id, emoji, user, add ? '1' : '0']);
     return typeof reactions === 'string' ? (JSON.parse(reactions) as Record<string, string[]>) : undefined;
   }
 
   async remove(channel: string, id: string): Promise<void> {
-    await REMOVE.run(this.redis, this.keys(channel), [id]);
+    await REMOVE.run(this.shards, this.keys(channel), [id]);
   }
 
   async setRead(channel: string, user: string, offset: number): Promise<number> {
-    return Number(await SET_READ.run(this.redis, this.keys(channel), [user, offset]));
+    return Number(await SET_READ.run(this.shards, this.keys(channel), [user, offset]));
   }
 
   async unread(channel: string, user: string): Promise<number> {
-    return Number(await UNREAD.run(this.redis, this.keys(channel), [user]));
+    return Number(await UNREAD.run(this.shards, this.keys(channel), [user]));
   }
 
   async close(): Promise<void> {}
 
   /** Messages from a script answering state and reactions JSON pairs; one removed meanwhile is left out. */
   private async states(script: RedisScript, channel: string, args: Array<string | number>): Promise<MessageState[]> {
-    const pairs = (await script.run(this.redis, this.keys(channel), args)) as Array<string | null>;
+    const pairs = (await script.run(this.shards, this.keys(channel), args)) as Array<string | null>;
     const found: MessageState[] = [];
     for (let i = 0; i < pairs.length; i += 2) {
       const state = pairs[i];

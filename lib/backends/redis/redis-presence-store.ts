@@ -1,6 +1,7 @@
 import type { PresenceStats, PresenceStore } from '../../presence/presence-store.interface.js';
 import type { WireClientInfo } from '../../protocol/frames.js';
-import { LUA_NOW, RedisScript, type RedisClient } from './redis-script.js';
+import { LUA_NOW, RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 /** KEYS: entries, expiries. ARGV: client, info JSON, ttl seconds. */
 const ADD = new RedisScript(`${LUA_NOW}
@@ -27,7 +28,7 @@ return redis.call('HGETALL', KEYS[1])`);
  */
 export class RedisPresenceStore implements PresenceStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
     private readonly ttl: number,
   ) {}
@@ -37,16 +38,16 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async add(channel: string, info: WireClientInfo): Promise<void> {
-    await ADD.run(this.redis, this.keys(channel), [info.client, JSON.stringify(info), Math.max(1, Math.ceil(this.ttl))]);
+    await ADD.run(this.shards, this.keys(channel), [info.client, JSON.stringify(info), Math.max(1, Math.ceil(this.ttl))]);
   }
 
   async remove(channel: string, client: string, _user: string): Promise<void> {
     const [entries, expiries] = this.keys(channel);
-    await this.redis.multi().hdel(entries, client).zrem(expiries, client).exec();
+    await this.shards.for(entries).multi().hdel(entries, client).zrem(expiries, client).exec();
   }
 
   async get(channel: string): Promise<Record<string, WireClientInfo>> {
-    const flat = (await GET.run(this.redis, this.keys(channel), [])) as string[];
+    const flat = (await GET.run(this.shards, this.keys(channel), [])) as string[];
     const found: Record<string, WireClientInfo> = {};
     for (let i = 0; i < flat.length; i += 2) found[flat[i]!] = JSON.parse(flat[i + 1]!) as WireClientInfo;
     return found;

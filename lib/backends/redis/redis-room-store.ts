@@ -1,6 +1,7 @@
 import type { MembersPage, RoomStore } from '../../rooms/room-store.interface.js';
 import type { Room, RoomMember } from '../../rooms/room.js';
-import { RedisScript, type RedisClient } from './redis-script.js';
+import { RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 /** KEYS: room, members (hash user → member), index (users by name). ARGV: room, then member JSON and user pairs. */
 const CREATE = new RedisScript(`if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -39,62 +40,62 @@ return redis.call('HMGET', KEYS[2], unpack(users))`);
  */
 export class RedisRoomStore implements RoomStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
   ) {}
 
   async create(room: Room, members: RoomMember[]): Promise<boolean> {
     const args = [JSON.stringify(room), ...members.flatMap((m) => [JSON.stringify(m), m.user])];
-    if ((await CREATE.run(this.redis, this.roomKeys(room.channel), args)) !== 1) return false;
-    await Promise.all(members.map((m) => this.redis.sadd(this.userKey(m.user), room.channel)));
+    if ((await CREATE.run(this.shards, this.roomKeys(room.channel), args)) !== 1) return false;
+    await Promise.all(members.map((m) => this.shards.for(this.userKey(m.user)).sadd(this.userKey(m.user), room.channel)));
     return true;
   }
 
   async update(room: Room): Promise<boolean> {
-    return (await this.redis.set(this.roomKeys(room.channel)[0], JSON.stringify(room), 'XX')) === 'OK';
+    return (await this.shards.for(this.roomKeys(room.channel)[0]).set(this.roomKeys(room.channel)[0], JSON.stringify(room), 'XX')) === 'OK';
   }
 
   async delete(channel: string): Promise<string[]> {
-    const users = (await DELETE.run(this.redis, this.roomKeys(channel), [])) as string[];
-    await Promise.all(users.map((user) => this.redis.srem(this.userKey(user), channel)));
+    const users = (await DELETE.run(this.shards, this.roomKeys(channel), [])) as string[];
+    await Promise.all(users.map((user) => this.shards.for(this.userKey(user)).srem(this.userKey(user), channel)));
     return users;
   }
 
   async get(channel: string): Promise<Room | undefined> {
-    const room = await this.redis.get(this.roomKeys(channel)[0]);
+    const room = await this.shards.for(this.roomKeys(channel)[0]).get(this.roomKeys(channel)[0]);
     return room === null ? undefined : (JSON.parse(room) as Room);
   }
 
   async putMember(channel: string, member: RoomMember): Promise<void> {
-    if ((await PUT_MEMBER.run(this.redis, this.roomKeys(channel), [JSON.stringify(member), member.user])) === 1) {
-      await this.redis.sadd(this.userKey(member.user), channel);
+    if ((await PUT_MEMBER.run(this.shards, this.roomKeys(channel), [JSON.stringify(member), member.user])) === 1) {
+      await this.shards.for(this.userKey(member.user)).sadd(this.userKey(member.user), channel);
     }
   }
 
   async removeMember(channel: string, user: string): Promise<boolean> {
-    const removed = (await REMOVE_MEMBER.run(this.redis, this.roomKeys(channel), [user])) === 1;
-    await this.redis.srem(this.userKey(user), channel);
+    const removed = (await REMOVE_MEMBER.run(this.shards, this.roomKeys(channel), [user])) === 1;
+    await this.shards.for(this.userKey(user)).srem(this.userKey(user), channel);
     return removed;
   }
 
   async member(channel: string, user: string): Promise<RoomMember | undefined> {
-    const member = await this.redis.hget(this.roomKeys(channel)[1], user);
+    const member = await this.shards.for(this.roomKeys(channel)[1]).hget(this.roomKeys(channel)[1], user);
     return member === null ? undefined : (JSON.parse(member) as RoomMember);
   }
 
   async members(channel: string, cursor: string | undefined, limit: number): Promise<MembersPage> {
     const start = cursor === undefined ? '-' : `(${cursor}`;
-    const found = (await MEMBERS.run(this.redis, this.roomKeys(channel), [start, limit + 1])) as Array<string | null>;
+    const found = (await MEMBERS.run(this.shards, this.roomKeys(channel), [start, limit + 1])) as Array<string | null>;
     const all = found.filter((m): m is string => m !== null).map((m) => JSON.parse(m) as RoomMember);
     const members = all.slice(0, limit);
     return all.length > limit ? { members, cursor: members.at(-1)!.user } : { members };
   }
 
   async roomsOf(user: string): Promise<string[]> {
-    const channels = await this.redis.smembers(this.userKey(user));
-    const held = await Promise.all(channels.map((channel) => this.redis.hexists(this.roomKeys(channel)[1], user)));
+    const channels = await this.shards.for(this.userKey(user)).smembers(this.userKey(user));
+    const held = await Promise.all(channels.map((channel) => this.shards.for(this.roomKeys(channel)[1]).hexists(this.roomKeys(channel)[1], user)));
     const stale = channels.filter((_, i) => held[i] !== 1);
-    if (stale.length > 0) await this.redis.srem(this.userKey(user), ...stale);
+    if (stale.length > 0) await this.shards.for(this.userKey(user)).srem(this.userKey(user), ...stale);
     return channels.filter((_, i) => held[i] === 1);
   }
 

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
-
-export type RedisClient = Redis | Cluster;
+import type { RedisShards } from './redis-shards.js';
 
 /**
  * A Lua script run by its SHA1 (`EVALSHA`), sent in full (`EVAL`) only when the server does not
@@ -15,8 +13,10 @@ export class RedisScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(redis: RedisClient, keys: string | string[], args: Array<string | number>): Promise<unknown> {
+  /** Runs on the shard of the first key (all of a call's keys share its hash tag). */
+  async run(shards: RedisShards, keys: string | string[], args: Array<string | number>): Promise<unknown> {
     const keyList = typeof keys === 'string' ? [keys] : keys;
+    const redis = shards.for(keyList[0]!);
     try {
       return await redis.evalsha(this.sha, keyList.length, ...keyList, ...args);
     } catch (err) {

@@ -1,7 +1,8 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { UserStatusStore } from '../../presence/user-status-store.interface.js';
 import type { UserStatus } from '../../presence/user-status.js';
-import { LUA_NOW, RedisScript, type RedisClient } from './redis-script.js';
+import { LUA_NOW, RedisScript } from './redis-script.js';
+import type { RedisShards } from './redis-shards.js';
 
 /** Keeps the key until its latest lease ends; lapsed leases (of a node that died) are dropped first. */
 const LAPSE = `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)`;
@@ -47,7 +48,7 @@ export class RedisUserStatusStore implements UserStatusStore {
   private refreshing = false;
 
   constructor(
-    private readonly redis: RedisClient,
+    private readonly shards: RedisShards,
     private readonly prefix: string,
     /** Seconds a connection counts without a renewal (the module's `presenceTtl`). */
     private readonly ttl = 60,
@@ -64,23 +65,23 @@ export class RedisUserStatusStore implements UserStatusStore {
       this.held.set(user, clients);
     }
     clients.add(client);
-    return Number(await CONNECT.run(this.redis, this.clientsKey(user), [client, this.ttlMs]));
+    return Number(await CONNECT.run(this.shards, this.clientsKey(user), [client, this.ttlMs]));
   }
 
   async disconnect(user: string, client: string): Promise<number> {
     const clients = this.held.get(user);
     clients?.delete(client);
     if (clients?.size === 0) this.held.delete(user);
-    return Number(await DISCONNECT.run(this.redis, this.clientsKey(user), [client]));
+    return Number(await DISCONNECT.run(this.shards, this.clientsKey(user), [client]));
   }
 
   async connections(user: string): Promise<number> {
-    return Number(await CONNECTIONS.run(this.redis, this.clientsKey(user), []));
+    return Number(await CONNECTIONS.run(this.shards, this.clientsKey(user), []));
   }
 
   async get(users: readonly string[]): Promise<Record<string, UserStatus>> {
     if (users.length === 0) return {};
-    const values = await this.redis.hmget(this.statusesKey, ...users);
+    const values = await this.shards.for(this.statusesKey).hmget(this.statusesKey, ...users);
     const found: Record<string, UserStatus> = {};
     users.forEach((user, i) => {
       const value = values[i];
@@ -90,7 +91,7 @@ export class RedisUserStatusStore implements UserStatusStore {
   }
 
   async set(user: string, status: UserStatus): Promise<void> {
-    await this.redis.hset(this.statusesKey, user, JSON.stringify(status));
+    await this.shards.for(this.statusesKey).hset(this.statusesKey, user, JSON.stringify(status));
   }
 
   /** One pass over the connections this node counted; a pass still running (a slow Redis) is not doubled. */
@@ -98,7 +99,7 @@ export class RedisUserStatusStore implements UserStatusStore {
     if (this.refreshing) return;
     this.refreshing = true;
     try {
-      for (const [user, clients] of this.held) await REFRESH.run(this.redis, this.clientsKey(user), [this.ttlMs, ...clients]);
+      for (const [user, clients] of this.held) await REFRESH.run(this.shards, this.clientsKey(user), [this.ttlMs, ...clients]);
     } catch (err) {
       // Until the next pass, well within the ttl, the leases still count.
       this.logger.warn(`user connection leases not renewed, retried in ${Math.round(this.ttl / 3)} s: ${String(err)}`);

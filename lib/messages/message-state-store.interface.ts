@@ -10,6 +10,11 @@ export const MESSAGE_STATE_STORE = Symbol('MESSAGE_STATE_STORE');
 export interface MessageStateStore {
   /** Stores or replaces a message; past `keep` messages in its channel the oldest are dropped. */
   put(state: MessageState, keep: number): Promise<void>;
+  /**
+   * Replaces a stored message's state (an edit) but keeps its reactions, which change atomically on
+   * their own: a reaction added on another node meanwhile is not lost. False for no such message.
+   */
+  update(state: MessageState): Promise<boolean>;
   get(channel: string, id: string): Promise<MessageState | undefined>;
   /** The newest `limit` messages older than `before` (an id), oldest first. */
   page(channel: string, before: string | undefined, limit: number): Promise<MessageState[]>;

@@ -76,7 +76,7 @@ export class MessageStore implements PublicationHook, OnModuleInit {
     const state = await this.require(channel, id);
     const next: MessageState = { ...state, data: edited(state.data, data), editedAt: Date.now() };
     checkAttachments(next.data);
-    await this.store.put(next, this.options.messages.maxPerChannel);
+    if (!(await this.store.update(next))) throw unknownMessage(channel, id);
     await this.publish(channel, MessageTypes.Edit, id, { id, user: by, data: next.data, editedAt: next.editedAt });
     return next;
   }

@@ -61,6 +61,18 @@ export function messageStateStoreContract(name: string, open: () => Promise<Mess
       expect(await store.page(channel, undefined, 10)).toHaveLength(1);
     });
 
+    it('updates a message but keeps the reactions added since it was read (an edit racing a reaction)', async () => {
+      const m = message('alice', { offset: 1 });
+      await store.put(m, 10);
+      const read = (await store.get(channel, m.id))!;
+      await store.react(channel, m.id, '👍', 'bob', true);
+      expect(await store.update({ ...read, data: { text: 'edited' }, editedAt: 5 })).toBe(true);
+      expect(await store.get(channel, m.id)).toEqual({ ...m, data: { text: 'edited' }, editedAt: 5, reactions: { '👍': ['bob'] } });
+      expect(await store.unread(channel, 'carol')).toBe(1);
+      expect(await store.update(message('alice'))).toBe(false);
+      expect(await store.get(channel, 'unknown')).toBeUndefined();
+    });
+
     it('keeps the newest `keep` messages of a channel, dropping the oldest', async () => {
       const all = [message('a'), message('b'), message('c'), message('d')];
       for (const m of all) await store.put(m, 3);

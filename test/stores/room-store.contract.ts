@@ -64,6 +64,13 @@ export function roomStoreContract(name: string, store: () => RoomStore | Promise
       expect(await s.roomsOf(unique('stranger'))).toEqual([]);
     });
 
+    it('adds no member to a room that does not exist, nor the room to the user', async () => {
+      const [channel, dave] = [unique('team:none'), unique('dave')];
+      await s.putMember(channel, member(dave));
+      expect(await s.member(channel, dave)).toBeUndefined();
+      expect(await s.roomsOf(dave)).toEqual([]);
+    });
+
     it('pages members in name order with a cursor, stable while others come and go', async () => {
       const channel = unique('team:p');
       const users = ['u05', 'u01', 'u04', 'u02', 'u03'];

@@ -22,6 +22,14 @@ export class MemoryMessageStateStore implements MessageStateStore {
     }
   }
 
+  async update(state: MessageState): Promise<boolean> {
+    const messages = this.channels.get(state.channel);
+    const old = messages?.get(state.id);
+    if (!messages || !old) return false;
+    messages.set(state.id, { ...copy(state), reactions: old.reactions });
+    return true;
+  }
+
   async get(channel: string, id: string): Promise<MessageState | undefined> {
     const state = this.channels.get(channel)?.get(id);
     return state && copy(state);

@@ -35,7 +35,10 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async putMember(channel: string, member: RoomMember): Promise<void> {
-    this.memberships.get(channel)?.set(member.user, { ...member });
+    const members = this.memberships.get(channel);
+    // As the Redis store: no room, no membership, and no entry in the user's index either.
+    if (!members) return;
+    members.set(member.user, { ...member });
     let rooms = this.byUser.get(member.user);
     if (!rooms) {
       rooms = new Set();

@@ -37,6 +37,15 @@ if over > 0 then
 end
 return 0`);
 
+/** KEYS: as PUT. ARGV: id, state JSON (without reactions). The reactions stay; 0 for no such message. */
+const UPDATE = new RedisScript(`${INDEXES}
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then return 0 end
+indexes(old, false)
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+indexes(ARGV[2], true)
+return 1`);
+
 const REMOVE = new RedisScript(`${INDEXES}
 forget(ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
@@ -111,6 +120,11 @@ export class RedisMessageStateStore implements MessageStateStore {
   async put(state: MessageState, keep: number): Promise<void> {
     const { reactions, ...rest } = state;
     await PUT.run(this.shards, this.keys(state.channel), [state.id, JSON.stringify(rest), JSON.stringify(reactions), keep]);
+  }
+
+  async update(state: MessageState): Promise<boolean> {
+    const { reactions: _kept, ...rest } = state;
+    return (await UPDATE.run(this.shards, this.keys(state.channel), [state.id, JSON.stringify(rest)])) === 1;
   }
 
   async get(channel: string, id: string): Promise<MessageState | undefined> {

@@ -38,6 +38,7 @@ export type {
   SubscribeOptions,
 } from './manager/streaming-manager.js';
 export type { HistoryPage } from './history/history-store.interface.js';
+export type { NodeInfo } from './broker/broker.interface.js';
 export { LIMIT_STORE } from './limits/limit-store.interface.js';
 export type { LimitStore } from './limits/limit-store.interface.js';
 export { IDEMPOTENCY_STORE } from './idempotency/idempotency-store.interface.js';

@@ -1,3 +1,4 @@
+import type { NodeInfo } from '../broker/broker.interface.js';
 import type { Node } from '../engine/node.js';
 import type { NodeStats } from '../manager/streaming-manager.js';
 import type { ChannelActivity } from './channel-activity.observer.js';
@@ -9,6 +10,8 @@ const MAX_CHANNELS = 500;
 
 export interface AdminOverview {
   node: NodeStats;
+  /** Every node of the system, this one first. */
+  nodes: NodeInfo[];
   channels: Array<{ channel: string; subscribers: number; publications: number }>;
   connections: Array<{ client: string; user: string; transport: string; ip: string; channels: string[] }>;
   /** True when more connections or channels exist than listed. */
@@ -28,6 +31,7 @@ export function adminOverview(node: Node, stats: NodeStats, activity: ChannelAct
   }
   return {
     node: stats,
+    nodes: node.nodes.list(),
     channels: channels.slice(0, MAX_CHANNELS),
     connections,
     truncated: channels.length > MAX_CHANNELS || stats.numClients > MAX_CONNECTIONS,

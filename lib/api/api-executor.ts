@@ -139,17 +139,16 @@ export class ApiExecutor {
         return { channels: Object.fromEntries(Object.entries(channels).map(([name, c]) => [name, { num_clients: c.numClients }])) };
       }
       case 'info': {
-        const stats = this.streaming.stats();
-        const node = {
-          uid: stats.node,
-          name: stats.name,
-          num_clients: stats.numClients,
-          num_users: stats.numUsers,
-          num_channels: stats.numChannels,
-          num_subs: stats.numSubscriptions,
-          uptime: stats.uptimeSeconds,
-        };
-        return { nodes: [node] };
+        const nodes = this.streaming.nodes().map((node) => ({
+          uid: node.uid,
+          name: node.name,
+          num_clients: node.numClients,
+          num_users: node.numUsers,
+          num_channels: node.numChannels,
+          num_subs: node.numSubscriptions,
+          uptime: node.uptime,
+        }));
+        return { nodes };
       }
       case 'batch':
         return this.batch(params.commands as ApiCall[], params.parallel === true);

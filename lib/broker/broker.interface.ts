@@ -31,6 +31,25 @@ export interface ServerRefreshRequest {
   info?: unknown;
 }
 
+/** What a node tells the others about itself (the HTTP API's `info`, the dashboard's node list). */
+export interface NodeInfo {
+  uid: string;
+  name: string;
+  numClients: number;
+  numUsers: number;
+  numChannels: number;
+  numSubscriptions: number;
+  /** Seconds since the node started. */
+  uptime: number;
+}
+
+/** A node's announcement on the control channel, every few seconds; `leaving` when it shuts down. */
+export interface NodeAnnouncement {
+  type: 'node';
+  info: NodeInfo;
+  leaving?: boolean;
+}
+
 /** What a broker delivers to its node. */
 export interface BrokerEvents {
   /**
@@ -41,6 +60,8 @@ export interface BrokerEvents {
   onJoin(channel: string, info: WireClientInfo): void;
   onLeave(channel: string, info: WireClientInfo): void;
   onControl(message: ControlMessage): void;
+  /** A node's announcement (this node's own included). */
+  onNode(announcement: NodeAnnouncement): void;
   /**
    * Messages between nodes may have been lost (the broker's connection dropped and came back): the
    * node's subscribers must recover what they missed from history.
@@ -68,6 +89,7 @@ export interface Broker {
   publish(channel: string, publication: Publication, options: BrokerPublishOptions): Promise<StreamPosition | undefined>;
   publishJoin(channel: string, info: WireClientInfo): Promise<void>;
   publishLeave(channel: string, info: WireClientInfo): Promise<void>;
-  publishControl(message: ControlMessage): Promise<void>;
+  /** To every node, this one included: a control message for sessions, or a node's announcement. */
+  publishControl(message: ControlMessage | NodeAnnouncement): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { BrokerEvents, ControlMessage } from '../broker/broker.interface.js';
+import type { BrokerEvents, ControlMessage, NodeAnnouncement } from '../broker/broker.interface.js';
 import { DisconnectCode } from '../protocol/codes.js';
 import { EncodedPush } from '../protocol/encoded-push.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../protocol/frames.js';
@@ -8,6 +8,7 @@ import type { FlushScheduler } from '../delivery/flush-scheduler.js';
 import type { EngineMeter } from './engine-meter.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { Hub } from './hub.js';
+import type { NodeRegistry } from './node-registry.js';
 
 /**
  * What comes back from the broker, handed to this node's sessions: publications and join/leave
@@ -30,7 +31,12 @@ export class BrokerListener implements BrokerEvents {
     private readonly scheduler: FlushScheduler,
     /** Whether the channel's namespace allows delta compression (`allowedDeltaTypes`). */
     private readonly deltaAllowed: (channel: string) => boolean,
+    private readonly nodes: NodeRegistry,
   ) {}
+
+  onNode(announcement: NodeAnnouncement): void {
+    this.nodes.heard(announcement);
+  }
 
   onPublication(channel: string, publication: Publication, _position?: StreamPosition, ephemeral?: boolean): void {
     const subscribers = this.hub.subscribers(channel);

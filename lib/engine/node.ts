@@ -33,6 +33,7 @@ import { Hub } from './hub.js';
 import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
 import { ConnectionCount } from './connection-count.js';
 import { NodeObservers } from './node-observers.js';
+import { NodeRegistry } from './node-registry.js';
 import { PresenceRefresher } from './presence-refresher.js';
 import type { PublicationHook } from './publication-hook.interface.js';
 
@@ -64,6 +65,8 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   private readonly idempotency: IdempotentRuns<StreamPosition | undefined>;
   private readonly presenceRefresher: PresenceRefresher;
   private readonly listener: BrokerListener;
+  /** Every node of the system, this one included. */
+  readonly nodes: NodeRegistry;
   private publicationHook?: PublicationHook;
 
   constructor(
@@ -86,11 +89,15 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
     const deltaAllowed = (channel: string) => resolver.resolve(channel).options.allowedDeltaTypes.length > 0;
-    this.listener = new BrokerListener(this.hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, deltaAllowed);
+    const { hub } = this;
+    const self = () => ({ uid: this.id, name: options.nodeName, numClients: hub.numClients, numUsers: hub.numUsers, numChannels: hub.numChannels, numSubscriptions: hub.numSubscriptions, uptime: Math.floor((Date.now() - this.startedAt) / 1000) });
+    this.nodes = new NodeRegistry(this.id, self, (announcement) => backend.broker.publishControl(announcement), this.logger);
+    this.listener = new BrokerListener(hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, deltaAllowed, this.nodes);
   }
 
   async onModuleInit(): Promise<void> {
     await this.backend.broker.start(this.listener);
+    this.nodes.start();
     this.presenceRefresher.start();
     this.limits.start();
   }
@@ -281,6 +288,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   /** Nest destroys dependents first: the transports have stopped taking connections by now. */
   async onModuleDestroy(): Promise<void> {
     await this.shutdown();
+    await this.nodes.stop();
     this.log.close();
     // The backend's stores only: those the app gave in the options are the app's to close.
     const { broker, history, presence, userStatus, rooms, messages, limits, idempotency } = this.backend;

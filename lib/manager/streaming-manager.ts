@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ServerRefreshRequest, ServerSubscribeRequest } from '../broker/broker.interface.js';
+import type { NodeInfo, ServerRefreshRequest, ServerSubscribeRequest } from '../broker/broker.interface.js';
 import { Node } from '../engine/node.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
 import { DisconnectCode, disconnectReasons, ErrorCode } from '../protocol/codes.js';
@@ -154,6 +154,14 @@ export class StreamingManager {
   }
 
   /** Counts for this node. */
+  /**
+   * Every node of the system (this one first, as it is now; on the Redis backend the others as they
+   * announced themselves in the last few seconds).
+   */
+  nodes(): NodeInfo[] {
+    return this.node.nodes.list();
+  }
+
   stats(): NodeStats {
     const hub = this.node.hub;
     return {

@@ -88,6 +88,7 @@ describe('admin dashboard in a real browser', () => {
     const row = page.locator('#connections tr', { hasText: 'alice' });
     await row.waitFor({ timeout: UI_MS });
     await page.locator('#channels tr[data-channel="chat:ops"]').waitFor({ timeout: UI_MS });
+    expect(await page.locator('#nodes tr[data-node]').count()).toBe(1);
 
     await page.locator('#channels tr[data-channel="chat:ops"] button', { hasText: 'Tail' }).click();
     await page.locator('#tail-box[data-ready="true"]').waitFor({ timeout: UI_MS });

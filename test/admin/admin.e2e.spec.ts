@@ -75,6 +75,7 @@ describe.each([
     const sub = await subscribed(alice, 'chat:ops');
     const overview: any = await (await fetch(`${server.httpUrl}/admin/overview`, { headers: { cookie } })).json();
     expect(overview.node).toMatchObject({ numClients: 1, numChannels: 1 });
+    expect(overview.nodes).toEqual([expect.objectContaining({ uid: overview.node.node, numClients: 1, numChannels: 1 })]);
     expect(overview.channels).toEqual([{ channel: 'chat:ops', subscribers: 1, publications: 0 }]);
     expect(overview.connections).toEqual([expect.objectContaining({ user: 'alice', transport: 'websocket', channels: ['chat:ops'] })]);
 

@@ -133,6 +133,18 @@ describe.each<[string, Topology]>([
     expect((await recovered).map((p) => p.data)).toEqual([2, 3, 4]);
   });
 
+  it('lists every node in info, and drops one that shuts down at once', async () => {
+    const uidOf = async (node: FixtureProcess) => ((await api(node, 'info', {})) as { nodes: Array<{ uid: string }> }).nodes[0]!.uid;
+    const c = await startFixture('redis-node.ts', [], nodeEnv);
+    const [uidA, uidB, uidC] = await Promise.all([uidOf(a), uidOf(b), uidOf(c)]);
+    const listed = async (node: FixtureProcess) => ((await api(node, 'info', {})) as { nodes: Array<{ uid: string }> }).nodes.map((n) => n.uid).sort();
+    await eventually(async () => expect(await listed(a)).toEqual([uidA, uidB, uidC].sort()));
+    await eventually(async () => expect(await listed(c)).toEqual([uidA, uidB, uidC].sort()));
+    await c.close();
+    // Well before the 7 s after which a silent node counts as gone: it said it leaves.
+    await eventually(async () => expect(await listed(b)).toEqual([uidA, uidB].sort()), 3000);
+  });
+
   it("drops a killed node's clients from presence within the TTL", async () => {
     const doomed = await startFixture('redis-node.ts', [], nodeEnv);
     const dave = sdkClient(doomed.url, { token: await connectionToken('dave'), minReconnectDelay: 60_000 });

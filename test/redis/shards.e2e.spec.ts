@@ -66,7 +66,7 @@ describe('the Redis backend on independent shards', () => {
     try {
       const received: string[] = [];
       const ignore = () => {};
-      await backend.broker.start({ onPublication: (channel) => received.push(channel), onJoin: ignore, onLeave: ignore, onControl: ignore });
+      await backend.broker.start({ onPublication: (channel) => received.push(channel), onJoin: ignore, onLeave: ignore, onControl: ignore, onNode: ignore });
       // The node's own channels, left by the clients of the test before, are gone: only ours count.
       await eventually(async () => expect((await Promise.all(admins.map((admin) => admin.pubsub('CHANNELS', 'shards:pub:*')))).flat()).toEqual([]));
       await Promise.all(admins.map((admin) => admin.config('RESETSTAT')));

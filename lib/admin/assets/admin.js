@@ -75,6 +75,15 @@ function renderNode(node) {
   }));
 }
 
+function renderNodes(nodes) {
+  $('nodes').replaceChildren(...nodes.map((n) => {
+    const tr = document.createElement('tr');
+    tr.dataset.node = n.uid;
+    tr.append(cell(n.name), cell(n.uid.slice(0, 8)), cell(String(n.numClients), 'num'), cell(String(n.numUsers), 'num'), cell(String(n.numChannels), 'num'), cell(`${n.uptime} s`, 'num'));
+    return tr;
+  }));
+}
+
 function renderChannels(channels) {
   const now = performance.now();
   const counts = new Map(channels.map((c) => [c.channel, c.publications]));
@@ -115,6 +124,7 @@ function renderConnections(connections) {
 async function poll() {
   const overview = await request('overview');
   renderNode(overview.node);
+  renderNodes(overview.nodes);
   renderChannels(overview.channels);
   renderConnections(overview.connections);
   $('truncated').hidden = !overview.truncated;

@@ -1,4 +1,4 @@
-import type { Broker, BrokerEvents, BrokerPublishOptions, ControlMessage } from '../../broker/broker.interface.js';
+import type { Broker, BrokerEvents, BrokerPublishOptions, ControlMessage, NodeAnnouncement } from '../../broker/broker.interface.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../../protocol/frames.js';
 import type { MemoryHistoryStore } from './memory-history-store.js';
 
@@ -37,8 +37,9 @@ export class MemoryBroker implements Broker {
     this.events?.onLeave(channel, info);
   }
 
-  async publishControl(message: ControlMessage): Promise<void> {
-    this.events?.onControl(message);
+  async publishControl(message: ControlMessage | NodeAnnouncement): Promise<void> {
+    if (message.type === 'node') this.events?.onNode(message);
+    else this.events?.onControl(message);
   }
 
   /** In process, so it answers as long as it runs: between start and close. */

@@ -1,4 +1,4 @@
-import type { Broker, BrokerEvents, BrokerPublishOptions, ControlMessage } from '../../broker/broker.interface.js';
+import type { Broker, BrokerEvents, BrokerPublishOptions, ControlMessage, NodeAnnouncement } from '../../broker/broker.interface.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../../protocol/frames.js';
 import { PubSubBatch } from './pubsub-batch.js';
 import type { RedisHistoryStore } from './redis-history-store.js';
@@ -100,7 +100,7 @@ export class RedisBroker implements Broker {
     await this.send(this.pubsubName(channel), JSON.stringify({ k: 'l', i: info }));
   }
 
-  async publishControl(message: ControlMessage): Promise<void> {
+  async publishControl(message: ControlMessage | NodeAnnouncement): Promise<void> {
     await this.send(this.control, JSON.stringify(message));
   }
 
@@ -125,7 +125,9 @@ export class RedisBroker implements Broker {
     const events = this.events;
     if (!events) return;
     if (name === this.control) {
-      events.onControl(JSON.parse(raw) as ControlMessage);
+      const message = JSON.parse(raw) as ControlMessage | NodeAnnouncement;
+      if (message.type === 'node') events.onNode(message);
+      else events.onControl(message);
       return;
     }
     if (!name.startsWith(this.channelPrefix)) return;

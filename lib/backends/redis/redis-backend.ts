@@ -60,13 +60,15 @@ interface Connection {
  */
 function commandConnections(options: RedisOptions, { Redis: RedisClass, Cluster }: Ioredis): Connection[] {
   const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+  // Commands of one event-loop turn (a fan-in of publishes, presence of many clients) go out as one write.
+  const pipelined = { enableAutoPipelining: true };
   const server = (target: string | Record<string, unknown>): Connection =>
     typeof target === 'string'
-      ? { client: new RedisClass(target, { ...options.options, ...failFast }), where: target, own: true }
-      : { client: new RedisClass({ ...target, ...failFast }), where: JSON.stringify(target), own: true };
+      ? { client: new RedisClass(target, { ...pipelined, ...options.options, ...failFast }), where: target, own: true }
+      : { client: new RedisClass({ ...pipelined, ...target, ...failFast }), where: JSON.stringify(target), own: true };
   if (options.client) return [{ client: options.client as RedisClient, where: 'the given client', own: false }];
   if (options.cluster) {
-    const clusterOptions = { ...options.cluster.options, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), redisOptions: { ...failFast } };
+    const clusterOptions = { ...pipelined, ...options.cluster.options, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), redisOptions: { ...failFast } };
     return [{ client: new Cluster(options.cluster.nodes, clusterOptions), where: `cluster ${JSON.stringify(options.cluster.nodes)}`, own: true }];
   }
   if (options.shards) return options.shards.map(server);

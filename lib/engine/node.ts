@@ -88,11 +88,11 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
-    const deltaAllowed = (channel: string) => resolver.resolve(channel).options.allowedDeltaTypes.length > 0;
+    const namespace = (channel: string) => resolver.resolve(channel).options;
     const { hub } = this;
     const self = () => ({ uid: this.id, name: options.nodeName, numClients: hub.numClients, numUsers: hub.numUsers, numChannels: hub.numChannels, numSubscriptions: hub.numSubscriptions, uptime: Math.floor((Date.now() - this.startedAt) / 1000) });
     this.nodes = new NodeRegistry(this.id, self, (announcement) => backend.broker.publishControl(announcement), this.logger);
-    this.listener = new BrokerListener(hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, deltaAllowed, this.nodes);
+    this.listener = new BrokerListener(hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, namespace, this.nodes, backend.history);
   }
 
   async onModuleInit(): Promise<void> {
@@ -111,6 +111,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     if (!this.hub.subscribe(channel, session)) return;
     this.events.emit({ name: StreamingEvents.ChannelOccupied, payload: { channel } });
     await this.backend.broker.subscribe(channel);
+    this.listener.channelOccupied(channel);
   }
 
   async removeSubscription(channel: string, session: EngineSession): Promise<void> {

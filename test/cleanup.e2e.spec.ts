@@ -3,7 +3,7 @@ import { StreamingManager } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { RawClient } from './support/raw-client.js';
 import { storesOf } from './support/stores.js';
-import { failOnce } from './support/store-gate.js';
+import { failEvery, failOnce } from './support/store-gate.js';
 import { connectionToken, TEST_SECRET } from './support/tokens.js';
 import { until } from './support/wait.js';
 
@@ -47,11 +47,14 @@ describe('cleanup after a subscription fails half-way', () => {
 
   it('answers a subscribe whose history position fails with 100, and leaves no subscription behind', async () => {
     const { c } = await open();
-    restore = failOnce(stores.history, 'position', 'feed:a');
+    // Every read of the position fails: the node's own read of the channel's top, then the subscribe's.
+    restore = failEvery(stores.history, 'position', 'feed:a');
     c.command({ id: 2, subscribe: { channel: 'feed:a' } });
     expect((await c.reply(2)).error).toMatchObject({ code: 100, temporary: true });
     expect(manager.stats()).toMatchObject({ numChannels: 0, numSubscriptions: 0 });
     expect(await manager.presence('feed:a')).toEqual({});
+    restore();
+    restore = undefined;
 
     // Nothing is delivered for it, and subscribing again works (no 105 already subscribed).
     await manager.publish('feed:a', { n: 1 });

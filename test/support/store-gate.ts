@@ -45,11 +45,20 @@ export function gate<T extends object, K extends keyof T>(target: T, method: K, 
  * connection would (the memory stores cannot fail by themselves). Returns the restore function.
  */
 export function failOnce<T extends object, K extends keyof T>(target: T, method: K, channel: string): () => void {
+  return failCalls(target, method, channel, 1);
+}
+
+/** Makes every call of `target[method]` for `channel` fail until restored. */
+export function failEvery<T extends object, K extends keyof T>(target: T, method: K, channel: string): () => void {
+  return failCalls(target, method, channel, Infinity);
+}
+
+function failCalls<T extends object, K extends keyof T>(target: T, method: K, channel: string, times: number): () => void {
   const original = target[method] as unknown as (...args: unknown[]) => Promise<unknown>;
-  let failed = false;
+  let failed = 0;
   (target as Record<K, unknown>)[method] = async (...args: unknown[]): Promise<unknown> => {
-    if (args[0] !== channel || failed) return original.apply(target, args);
-    failed = true;
+    if (args[0] !== channel || failed >= times) return original.apply(target, args);
+    failed++;
     throw new Error(`test: ${String(method)} of ${channel} failed`);
   };
   return () => ((target as Record<K, unknown>)[method] = original);

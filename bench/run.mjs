@@ -48,6 +48,7 @@ const pacedRows = [
   row('latency p50', (r) => r.p50, ms, busiest('pacedLoadBusy')),
   row('latency p99', (r) => r.p99, ms, busiest('pacedLoadBusy')),
   row('server CPU per delivery', (r) => r.pacedCpu, us),
+  row(`last delivery after (planned ${knobs.seconds} s)`, (r) => r.pacedSeconds, (v) => `${v.toFixed(1)} s`, undefined, false),
   row('busiest load process', (r) => r.pacedLoadBusy, percent, undefined, false),
 ];
 printTable(pacedTitle, columns, results[knobs.pacedClients], pacedRows, versusFloor);
@@ -67,6 +68,7 @@ if (knobs.redis) {
       row('fan-out, deliveries/s', (r) => r.throughput, integer, busiest('burstLoadBusy')),
       row('server CPU per delivery, bursts', (r) => r.burstCpu, us),
       ...pacedRows.slice(0, 3).map((r) => ({ ...r, label: `${r.label}, ${knobs.rate} msg/s` })),
+      pacedRows[3],
     ], [{ label: 'A → B ÷ one node (p99 target ≤ 2×)', of: 'two', to: 'memory' }]);
   }
 }

@@ -24,9 +24,11 @@ const results = {};
 for (const count of counts) {
   results[count] = {};
   for (const key of knobs.variants) {
-    process.stderr.write(`${count} clients, ${VARIANTS[key].label}…\n`);
+    process.stderr.write(`${count} clients, ${VARIANTS[key].label}…`);
     const bursts = knobs.clients.includes(count);
+    const start = performance.now();
     results[count][key] = await measure(key, count, { bursts, paced: count === knobs.pacedClients });
+    process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
   }
 }
 

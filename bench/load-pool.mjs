@@ -40,13 +40,16 @@ export class LoadPool {
     await Promise.all(this.children.map((child) => child.request({ type: 'reset' }, 'reset')));
   }
 
-  /** Resolves once every subscriber of the bench channel has `perClient` messages since the reset. */
+  /**
+   * Resolves once every subscriber of the bench channel has `perClient` messages since the reset,
+   * but those the server closed (`dropped`, counted since the start).
+   */
   async waitFor(perClient, ms) {
     const answers = await Promise.all(this.children.map((child) => child.request({ type: 'waitFor', perClient }, 'reached', ms)));
-    return { received: sum(answers.map((a) => a.received)), busy: Math.max(...answers.map((a) => a.busy)) };
+    return { received: sum(answers.map((a) => a.received)), dropped: sum(answers.map((a) => a.dropped)), busy: Math.max(...answers.map((a) => a.busy)) };
   }
 
-  /** Latency samples of all processes since the reset, sorted, and the busiest process's share of a core. */
+  /** Latency samples of all processes since the reset, sorted, the busiest process's share of a core, `dropped`. */
   async stats() {
     const answers = await Promise.all(this.children.map((child) => child.request({ type: 'stats' }, 'stats')));
     const all = new Float64Array(sum(answers.map((a) => a.samples.length)));
@@ -56,7 +59,7 @@ export class LoadPool {
       at += samples.length;
     }
     all.sort();
-    return { sorted: all, busy: Math.max(...answers.map((a) => a.busy)) };
+    return { sorted: all, dropped: sum(answers.map((a) => a.dropped)), busy: Math.max(...answers.map((a) => a.busy)) };
   }
 
   async stop() {

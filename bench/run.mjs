@@ -33,6 +33,9 @@ for (const count of counts) {
 }
 
 const busiest = (field) => (r) => r[field];
+// Subscribers the server closed during the run (a missed pong, a full queue): the load process
+// prints the first reason; the other figures of that column count the rest.
+const dropRow = row('clients the server closed', (r) => r.dropped, integer, undefined, false);
 for (const count of knobs.clients) {
   printTable(`${integer(count)} subscribers on one channel, bursts of 20`, columns, results[count], [
     row('fan-out, deliveries/s', (r) => r.throughput, integer, busiest('burstLoadBusy')),
@@ -42,6 +45,7 @@ for (const count of knobs.clients) {
     row('server RSS per connection after traffic', (r) => r.rssTraffic, kib),
     row('server heap per connection after traffic', (r) => r.heapTraffic, kib),
     row('busiest load process', (r) => r.burstLoadBusy, percent, undefined, false),
+    dropRow,
   ], versusFloor);
 }
 
@@ -52,6 +56,7 @@ const pacedRows = [
   row('server CPU per delivery', (r) => r.pacedCpu, us),
   row(`last delivery after (planned ${knobs.seconds} s)`, (r) => r.pacedSeconds, (v) => `${v.toFixed(1)} s`, undefined, false),
   row('busiest load process', (r) => r.pacedLoadBusy, percent, undefined, false),
+  dropRow,
 ];
 printTable(pacedTitle, columns, results[knobs.pacedClients], pacedRows, versusFloor);
 
@@ -71,6 +76,7 @@ if (knobs.redis) {
       row('server CPU per delivery, bursts', (r) => r.burstCpu, us),
       ...pacedRows.slice(0, 3).map((r) => ({ ...r, label: `${r.label}, ${knobs.rate} msg/s` })),
       pacedRows[3],
+      dropRow,
     ], [{ label: 'A → B ÷ one node (p99 target ≤ 2×)', of: 'two', to: 'memory' }]);
   }
 }

@@ -1,8 +1,10 @@
 // One subscribed client per kind of server; `onMessage(payload)` gets each delivered message.
-// `target`: { port, localAddress?, token?, channels?, deflate? }; only our clients use the last three.
+// `target`: { port, onClose, localAddress?, token?, channels?, deflate? }; only our clients use the
+// last three. `onClose(reason)` hears of a connection the server closed during the run.
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { CHANNEL } from '../channel.mjs';
+import { closer } from './closer.mjs';
 import { protobufClient } from './protobuf-client.mjs';
 
 /** Centrifugo protocol v2 over a bare socket: the commands the SDK would send, pongs, and pushes. */
@@ -25,7 +27,7 @@ function streamingClient(target, onMessage) {
         if (line === '{}') ws.send('{}');
         else if (line.startsWith('{"push"')) onMessage(JSON.parse(line).push.pub.data);
         else if (line.includes('"error"')) reject(new Error(line));
-        else if (!line.startsWith('{"id":1,') && --pending === 0) resolve(() => ws.terminate());
+        else if (!line.startsWith('{"id":1,') && --pending === 0) resolve(closer(ws, target));
       }
     });
   });
@@ -34,13 +36,14 @@ function streamingClient(target, onMessage) {
 function wsClient(target, onMessage) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${target.port}`, { perMessageDeflate: false, localAddress: target.localAddress });
-    ws.on('open', () => resolve(() => ws.terminate()));
+    ws.on('open', () => resolve(closer(ws, target)));
     ws.on('error', reject);
     ws.on('message', (frame) => onMessage(JSON.parse(frame.toString())));
   });
 }
 
 function socketIoClient(target, onMessage) {
+  let closing = false;
   return new Promise((resolve, reject) => {
     const socket = io(`http://127.0.0.1:${target.port}`, {
       transports: ['websocket'],
@@ -48,7 +51,13 @@ function socketIoClient(target, onMessage) {
       reconnection: false,
       localAddress: target.localAddress,
     });
-    socket.on('connect', () => resolve(() => socket.disconnect()));
+    socket.on('connect', () => {
+      socket.on('disconnect', (reason) => !closing && target.onClose?.(reason));
+      resolve(() => {
+        closing = true;
+        socket.disconnect();
+      });
+    });
     socket.on('connect_error', reject);
     socket.on('message', onMessage);
   });

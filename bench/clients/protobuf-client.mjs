@@ -4,6 +4,7 @@ import protobuf from 'protobufjs';
 import WebSocket from 'ws';
 import { CommandType, ReplyType } from '../../dist/protocol/client-proto.js';
 import { CHANNEL } from '../channel.mjs';
+import { closer } from './closer.mjs';
 
 const EMPTY_COMMAND = Buffer.from([0]);
 const encode = (command) => CommandType.encodeDelimited(command).finish();
@@ -29,7 +30,7 @@ export function protobufClient(target, onMessage) {
         if (reply.push?.pub) onMessage(JSON.parse(Buffer.from(reply.push.pub.data).toString()));
         else if (reply.error) reject(new Error(`${reply.error.code} ${reply.error.message}`));
         else if (!reply.id) ws.send(EMPTY_COMMAND);
-        else if (reply.id !== 1 && --pending === 0) resolve(() => ws.terminate());
+        else if (reply.id !== 1 && --pending === 0) resolve(closer(ws, target));
       }
     });
   });

@@ -1,5 +1,5 @@
 // One server setup (one node, or a publishing node A and a subscribers' node B on Redis) with
-// `count` subscribers on one channel: memory when idle, bursts, a paced run, memory after traffic.
+// `count` subscribers on one channel: memory when idle, bursts, memory after them, a paced run.
 import { BURST, knobs, VARIANTS } from '../knobs.mjs';
 import { LoadPool, percentile } from '../load-pool.mjs';
 import { cpuOf, memoryOf, startServer } from '../servers/start.mjs';
@@ -33,15 +33,25 @@ export async function measure(variant, count, options) {
     await warm;
 
     const result = {
+      dropped: 0,
       connectMs: pool.connectMs,
       rssIdle: (idle.rss - before.rss) / count,
       heapIdle: (idle.heapUsed - before.heapUsed) / count,
     };
-    if (options.bursts) Object.assign(result, await bursts(publisher, servers, pool));
-    if (options.paced) Object.assign(result, await paced(publisher, servers, pool, count));
-    const after = await memoryOf(subscriberNode);
-    result.rssTraffic = (after.rss - before.rss) / count;
-    result.heapTraffic = (after.heapUsed - before.heapUsed) / count;
+    // Memory after the first traffic: a server that falls behind the paced rate may drop clients.
+    const afterTraffic = async () => {
+      const after = await memoryOf(subscriberNode);
+      result.rssTraffic = (after.rss - before.rss) / count;
+      result.heapTraffic = (after.heapUsed - before.heapUsed) / count;
+    };
+    if (options.bursts) {
+      Object.assign(result, await bursts(publisher, servers, pool));
+      await afterTraffic();
+    }
+    if (options.paced) {
+      Object.assign(result, await paced(publisher, servers, pool));
+      if (!options.bursts) await afterTraffic();
+    }
     return result;
   } finally {
     await pool?.stop();
@@ -64,24 +74,25 @@ async function bursts(publisher, servers, pool) {
   }
   const elapsed = (performance.now() - started) / 1000;
   const cpu = (await cpuOf(servers)) - cpuStart;
-  return { throughput: reached.received / elapsed, burstCpu: cpu / reached.received, burstLoadBusy: reached.busy };
+  return { throughput: reached.received / elapsed, burstCpu: cpu / reached.received, burstLoadBusy: reached.busy, dropped: reached.dropped };
 }
 
 /** `knobs.rate` messages per second for `knobs.seconds`, one per event-loop turn of the publisher. */
-async function paced(publisher, servers, pool, count) {
+async function paced(publisher, servers, pool) {
   await pool.reset();
   const messages = Math.round(knobs.rate * knobs.seconds);
   const delivered = pool.waitFor(messages);
   const cpuStart = await cpuOf(servers);
   const started = performance.now();
   await publisher.request({ type: 'paced', perSecond: knobs.rate, seconds: knobs.seconds }, 'done');
-  await delivered;
+  const { received } = await delivered;
   // Well past knobs.seconds: the server could not keep up with the rate, and latency is its backlog.
   const pacedSeconds = (performance.now() - started) / 1000;
   const cpu = (await cpuOf(servers)) - cpuStart;
-  const { sorted, busy } = await pool.stats();
+  const { sorted, busy, dropped } = await pool.stats();
   return {
-    pacedCpu: cpu / (messages * count),
+    dropped,
+    pacedCpu: cpu / received,
     pacedLoadBusy: busy,
     pacedSeconds,
     p50: percentile(sorted, 50),

@@ -100,4 +100,4 @@ process.on('message', (req) => {
     process.exit(0);
   }
 });
-process.send({ type: 'ready', receivers, connectMs, openFileLimit: openFileLimit() });
+process.send({ type: 'ready', receivers, connectMs });

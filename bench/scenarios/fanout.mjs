@@ -34,7 +34,6 @@ export async function measure(variant, count, options) {
 
     const result = {
       dropped: 0,
-      connectMs: pool.connectMs,
       rssIdle: (idle.rss - before.rss) / count,
       heapIdle: (idle.heapUsed - before.heapUsed) / count,
     };

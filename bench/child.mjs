@@ -1,9 +1,39 @@
 // Child processes spoken to over IPC: one request, one answer of the expected type.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * Node raises its soft open-file limit to the hard one at start-up, but cannot raise the hard one.
+ * A child that needs more descriptors (`nofile`) is started through `sh -c 'ulimit -n N; exec node'`,
+ * which succeeds where the process may raise it (root with CAP_SYS_RESOURCE) and is ignored elsewhere;
+ * the child reports what it got (`openFileLimit`).
+ */
+function withFileLimit(nofile, execArgv) {
+  if (!nofile) return { execArgv };
+  const script = `ulimit -n ${Math.ceil(nofile)} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"`;
+  return { execPath: '/bin/sh', execArgv: ['-c', script, 'sh', process.execPath, ...execArgv] };
+}
+
+/** This process's open-file limit (soft), from /proc on Linux; Infinity elsewhere or when unlimited. */
+export function openFileLimit() {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isFinite(soft) ? soft : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
 
 export class Child {
-  constructor(script, args = [], execArgv = []) {
-    this.process = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** `options.nofile`: open files the child will need. Messages use structured clone (typed arrays pass whole). */
+  constructor(script, args = [], execArgv = [], options = {}) {
+    this.process = fork(script, args, {
+      ...withFileLimit(options.nofile, execArgv),
+      env: { ...process.env, ...options.env },
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.exited = new Promise((resolve) => this.process.once('exit', resolve));
   }
 

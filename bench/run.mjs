@@ -1,103 +1,97 @@
-// `npm run bench`: the same fan-out scenarios against our module, a bare `ws` server and Socket.IO,
-// each server and its clients in separate processes, results printed as a Markdown table.
+// `npm run bench`: the same fan-out scenarios against our module (JSON, protobuf, deflate), a bare
+// `ws` server and Socket.IO, then our module on Redis (one node, two nodes) and, behind BENCH_IDLE,
+// many idle connections; each server in its own process, the subscribers split across load
+// processes; results printed as Markdown tables.
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Child } from './child.mjs';
+import { knobs, VARIANTS } from './knobs.mjs';
+import { integer, kib, ms, percent, printTable, row, us } from './report.mjs';
+import { measure } from './scenarios/fanout.mjs';
+import { measureIdle } from './scenarios/idle.mjs';
+import { measureRedis } from './scenarios/redis.mjs';
 
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1000,5000').split(',').map(Number);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const BURST = 20;
-const PACED_PER_SECOND = Number(process.env.BENCH_RATE ?? 10);
-const ALL_SERVERS = { streaming: '@streaming/nest', ws: 'raw ws', socketio: 'Socket.IO' };
-// BENCH_SERVERS=streaming,ws runs a subset.
-const SERVERS = Object.fromEntries(
-  Object.entries(ALL_SERVERS).filter(([kind]) => (process.env.BENCH_SERVERS ?? kind).split(',').includes(kind)),
-);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function measure(kind, count) {
-  // BENCH_PROFILE=<dir> writes a CPU profile of each server there.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const server = new Child(here(`./servers/${kind}-server.mjs`), [], ['--expose-gc', ...profile]);
-  let load;
-  try {
-    const { port } = await server.next('ready');
-    const before = await server.request({ type: 'memory' }, 'memory');
-    load = new Child(here('./clients/load.mjs'), [kind, String(port), String(count)]);
-    await load.next('ready');
-    await sleep(500);
-    const after = await server.request({ type: 'memory' }, 'memory');
-
-    // Throughput: bursts of BURST messages, each fully delivered before the next, for SECONDS.
-    await load.request({ type: 'reset' }, 'reset');
-    let delivered = 0;
-    let burstLoadBusy = 0;
-    const serverCpu = async () => (await server.request({ type: 'cpu' }, 'cpu')).micros;
-    const burstCpuStart = await serverCpu();
-    const started = performance.now();
-    while (performance.now() - started < SECONDS * 1000) {
-      const reached = load.request({ type: 'waitFor', total: delivered + BURST * count }, 'reached');
-      await server.request({ type: 'burst', count: BURST }, 'done');
-      ({ received: delivered, busy: burstLoadBusy } = await reached);
-    }
-    const throughput = delivered / ((performance.now() - started) / 1000);
-    const burstCpu = (await serverCpu()) - burstCpuStart;
-
-    // Latency at a steady rate well under saturation.
-    await load.request({ type: 'reset' }, 'reset');
-    const total = Math.round(PACED_PER_SECOND * SECONDS) * count;
-    const reached = load.request({ type: 'waitFor', total }, 'reached');
-    const pacedCpuStart = await serverCpu();
-    await server.request({ type: 'paced', perSecond: PACED_PER_SECOND, seconds: SECONDS }, 'done');
-    await reached;
-    const pacedCpu = (await serverCpu()) - pacedCpuStart;
-    const latency = await load.request({ type: 'stats' }, 'stats');
-    return {
-      throughput,
-      burstCpuPerDelivery: burstCpu / delivered,
-      pacedCpuPerDelivery: pacedCpu / total,
-      burstLoadBusy,
-      pacedLoadBusy: latency.busy,
-      p50: latency.p50,
-      p99: latency.p99,
-      rssPerConnection: (after.rss - before.rss) / count,
-      heapPerConnection: (after.heapUsed - before.heapUsed) / count,
-    };
-  } finally {
-    await load?.stop();
-    await server.stop();
-  }
-}
-
-// The load process busy this share of a core or more: the figure measures it as much as the server.
-const SATURATED = 0.9;
-const mark = (busy, text) => (busy >= SATURATED ? `${text} ⚠` : text);
-const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-const ms = (value) => `${value.toFixed(2)} ms`;
-const us = (value) => `${value.toFixed(2)} µs`;
-const rows = [
-  ['fan-out, deliveries/s', (r) => mark(r.burstLoadBusy, Math.round(r.throughput).toLocaleString('en-US'))],
-  ['server CPU per delivery, bursts', (r) => us(r.burstCpuPerDelivery)],
-  [`server CPU per delivery, ${PACED_PER_SECOND} msg/s paced`, (r) => us(r.pacedCpuPerDelivery)],
-  [`latency p50 at ${PACED_PER_SECOND} msg/s`, (r) => mark(r.pacedLoadBusy, ms(r.p50))],
-  [`latency p99 at ${PACED_PER_SECOND} msg/s`, (r) => mark(r.pacedLoadBusy, ms(r.p99))],
-  ['server RSS per connection', (r) => kib(r.rssPerConnection)],
-  ['server heap per connection', (r) => kib(r.heapPerConnection)],
+const started = performance.now();
+const columns = knobs.variants.map((key) => ({ key, label: VARIANTS[key].label }));
+const versusFloor = [
+  { label: 'ours ÷ ws', of: 'streaming', to: 'ws' },
+  { label: 'ours ÷ Socket.IO', of: 'streaming', to: 'socketio' },
 ];
 
-console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${SECONDS} s per scenario\n`);
-for (const count of CLIENT_COUNTS) {
-  const results = {};
-  for (const kind of Object.keys(SERVERS)) {
-    process.stderr.write(`${count} clients, ${SERVERS[kind]}…\n`);
-    results[kind] = await measure(kind, count);
+console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${knobs.seconds} s per scenario, ${knobs.loadProcesses} load processes\n`);
+
+// The paced run shares the server and clients of its size's fan-out run, or has its own.
+const counts = [...new Set([...knobs.clients, knobs.pacedClients])];
+const results = {};
+for (const count of counts) {
+  results[count] = {};
+  for (const key of knobs.variants) {
+    process.stderr.write(`${count} clients, ${VARIANTS[key].label}…`);
+    const bursts = knobs.clients.includes(count);
+    const start = performance.now();
+    results[count][key] = await measure(key, count, { bursts, paced: count === knobs.pacedClients });
+    process.stderr.write(` ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
   }
-  console.log(`**${count.toLocaleString('en-US')} subscribers on one channel**\n`);
-  console.log(`| | ${Object.values(SERVERS).join(' | ')} |`);
-  console.log(`|---|${Object.keys(SERVERS).map(() => '---:').join('|')}|`);
-  for (const [label, format] of rows) console.log(`| ${label} | ${Object.keys(SERVERS).map((kind) => format(results[kind])).join(' | ')} |`);
-  const busiest = Math.max(...Object.values(results).flatMap((r) => [r.burstLoadBusy, r.pacedLoadBusy]));
-  if (busiest >= SATURATED) console.log(`\n⚠ the load process was ≥ ${SATURATED * 100} % busy on one core: that figure is capped by the load, not the server.`);
-  console.log('');
 }
+
+const busiest = (field) => (r) => r[field];
+// Subscribers the server closed during the run (a missed pong, a full queue): the load process
+// prints the first reason; the other figures of that column count the rest.
+const dropRow = row('clients the server closed', (r) => r.dropped, integer, undefined, false);
+for (const count of knobs.clients) {
+  printTable(`${integer(count)} subscribers on one channel, bursts of 20`, columns, results[count], [
+    row('fan-out, deliveries/s', (r) => r.throughput, integer, busiest('burstLoadBusy')),
+    row('server CPU per delivery', (r) => r.burstCpu, us),
+    row('server RSS per idle connection', (r) => r.rssIdle, kib),
+    row('server heap per idle connection', (r) => r.heapIdle, kib),
+    row('server RSS per connection after traffic', (r) => r.rssTraffic, kib),
+    row('server heap per connection after traffic', (r) => r.heapTraffic, kib),
+    row('busiest load process', (r) => r.burstLoadBusy, percent, undefined, false),
+    dropRow,
+  ], versusFloor);
+}
+
+const pacedTitle = `${integer(knobs.pacedClients)} subscribers × ${knobs.rate} msg/s, one message per event-loop turn`;
+const pacedRows = [
+  row('latency p50', (r) => r.p50, ms, busiest('pacedLoadBusy')),
+  row('latency p99', (r) => r.p99, ms, busiest('pacedLoadBusy')),
+  row('server CPU per delivery', (r) => r.pacedCpu, us),
+  row(`last delivery after (planned ${knobs.seconds} s)`, (r) => r.pacedSeconds, (v) => `${v.toFixed(1)} s`, undefined, false),
+  row('busiest load process', (r) => r.pacedLoadBusy, percent, undefined, false),
+  dropRow,
+];
+printTable(pacedTitle, columns, results[knobs.pacedClients], pacedRows, versusFloor);
+
+if (knobs.redis) {
+  const redis = await measureRedis(knobs.pacedClients);
+  if (redis.skipped) console.log(`Redis table skipped: ${redis.skipped}\n`);
+  else {
+    const memory = results[knobs.pacedClients].streaming;
+    const table = { memory, one: redis.one, two: redis.two };
+    const redisColumns = [
+      { key: 'memory', label: 'one node, memory' },
+      { key: 'one', label: 'one node, Redis' },
+      { key: 'two', label: 'A → B on Redis' },
+    ];
+    printTable(`Redis: ${integer(knobs.pacedClients)} subscribers on node B, publisher on node A; CPU of both nodes`, redisColumns, table, [
+      row('fan-out, deliveries/s', (r) => r.throughput, integer, busiest('burstLoadBusy')),
+      row('server CPU per delivery, bursts', (r) => r.burstCpu, us),
+      ...pacedRows.slice(0, 3).map((r) => ({ ...r, label: `${r.label}, ${knobs.rate} msg/s` })),
+      pacedRows[3],
+      dropRow,
+    ], [{ label: 'A → B ÷ one node (p99 target ≤ 2×)', of: 'two', to: 'memory' }]);
+  }
+}
+
+if (knobs.idle > 0) {
+  const fanout = Math.min(knobs.idleChannel, knobs.idle);
+  process.stderr.write(`${knobs.idle} idle connections…\n`);
+  const r = await measureIdle(knobs.idle, fanout);
+  console.log(`**${integer(r.count)} idle authenticated connections, one publication to ${integer(r.fanout)} of them**\n`);
+  console.log('| | |\n|---|---:|');
+  console.log(`| connect and subscribe all (slowest load process) | ${ms(r.connectMs)} |`);
+  console.log(`| server RSS, total / per connection | ${(r.rss / 2 ** 20).toFixed(1)} MiB / ${kib(r.rss / r.count)} |`);
+  console.log(`| server heap, total / per connection | ${(r.heap / 2 ** 20).toFixed(1)} MiB / ${kib(r.heap / r.count)} |`);
+  console.log(`| publication delivered: first / p50 / last | ${ms(r.first)} / ${ms(r.p50)} / ${ms(r.last)} |`);
+  console.log(`| server CPU for the publication | ${ms(r.cpu / 1000)} |`);
+  console.log(`| server RSS / heap after it | ${(r.rssAfter / 2 ** 20).toFixed(1)} / ${(r.heapAfter / 2 ** 20).toFixed(1)} MiB |\n`);
+}
+console.error(`bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);

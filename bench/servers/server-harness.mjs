@@ -1,10 +1,11 @@
 // What every bench server shares: announce the port, answer the orchestrator's IPC requests.
+import { openFileLimit } from '../child.mjs';
 import { monotonicNow } from '../clock.mjs';
 
 /**
  * `publish(payload)` sends one message to every subscriber of the bench channel. Requests:
  * {type:'burst', count} publishes `count` messages now; {type:'paced', perSecond, seconds} publishes
- * at a steady rate; {type:'cpu'} answers the process's CPU time so far (user + system, µs), which the
+ * at a steady rate, one per event-loop turn; {type:'cpu'} answers the process's CPU time so far (user + system, µs), which the
  * orchestrator reads before and after a scenario, once every delivery has arrived, because our sends
  * leave at the end of the turn, after `publish` returns; {type:'memory'} answers the process memory
  * after a full GC; {type:'exit'} ends it.
@@ -21,9 +22,10 @@ export function serve(port, publish) {
       const total = Math.round(req.perSecond * req.seconds);
       const start = monotonicNow();
       for (let i = 0; i < total; i++) {
-        const due = start + i * interval;
-        const wait = due - monotonicNow();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const wait = start + i * interval - monotonicNow();
+        // One message per event-loop turn, even when behind schedule: a late message waits for the
+        // next turn rather than sharing this one's frame, so no delivery is amortized over several.
+        await new Promise((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
         await publish(message());
       }
       process.send({ type: 'done' });
@@ -42,5 +44,5 @@ export function serve(port, publish) {
       process.send({ type: 'memory', rss, heapUsed });
     }
   });
-  process.send({ type: 'ready', port });
+  process.send({ type: 'ready', port, openFileLimit: openFileLimit() });
 }

@@ -22,13 +22,21 @@ export function queueLimits(options: ResolvedStreamingOptions): QueueLimits {
   return { maxQueueSize: options.websocket.maxQueueSize, lowPriorityQueueSize, maxBatchBytes, maxBatchMessages };
 }
 
+/** Who hears that a connection's socket holds more than `maxQueueSize`: it cuts the connection (3008). */
+export interface SlowReader {
+  cutSlow(): void;
+}
+
 /**
  * Messages for one connection, written as one frame per flush: replies and publications produced
  * while handling one event share a WebSocket frame. A frame that would pass the batch caps is
  * written at once and the next message starts a new one.
  */
 export class OutboundQueue implements BudgetedQueue {
-  private pending: Buffer[] = [];
+  // The one message of a frame alone, an array only from the second on: a paced publication is
+  // one message per connection and turn, and an array for it cost an allocation per delivery.
+  private pending: Buffer | Buffer[] | undefined = undefined;
+  private pendingCount = 0;
   private pendingBytes = 0;
   private scheduled = false;
   private closed = false;
@@ -39,8 +47,9 @@ export class OutboundQueue implements BudgetedQueue {
     private readonly connection: Connection,
     private readonly codec: Codec,
     private readonly scheduler: FlushScheduler,
+    /** The node's, shared by every queue. */
     private readonly limits: QueueLimits,
-    private readonly onSlow: () => void,
+    private readonly reader: SlowReader,
     private readonly budget: QueueBudget,
   ) {}
 
@@ -52,10 +61,13 @@ export class OutboundQueue implements BudgetedQueue {
     }
     const { maxBatchBytes, maxBatchMessages } = this.limits;
     // The frame's size: the messages and one separator between two.
-    if (maxBatchBytes > 0 && this.pending.length > 0 && this.pendingBytes + 1 + message.length > maxBatchBytes) this.write();
-    this.pendingBytes += (this.pending.length > 0 ? 1 : 0) + message.length;
-    this.pending.push(message);
-    if (maxBatchMessages > 0 && this.pending.length >= maxBatchMessages) this.write();
+    if (maxBatchBytes > 0 && this.pendingCount > 0 && this.pendingBytes + 1 + message.length > maxBatchBytes) this.write();
+    this.pendingBytes += (this.pendingCount > 0 ? 1 : 0) + message.length;
+    if (this.pendingCount === 0) this.pending = message;
+    else if (this.pendingCount === 1) this.pending = [this.pending as Buffer, message];
+    else (this.pending as Buffer[]).push(message);
+    this.pendingCount++;
+    if (maxBatchMessages > 0 && this.pendingCount >= maxBatchMessages) this.write();
     else if (maxBatchBytes > 0 && this.pendingBytes >= maxBatchBytes) this.write();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -70,13 +82,14 @@ export class OutboundQueue implements BudgetedQueue {
   }
 
   private write(): void {
-    if (this.closed || this.pending.length === 0) return;
-    const frame = this.codec.join(this.pending);
-    this.pending = [];
+    if (this.closed || this.pendingCount === 0) return;
+    const frame = this.pendingCount === 1 ? (this.pending as Buffer) : this.codec.join(this.pending as Buffer[]);
+    this.pending = undefined;
+    this.pendingCount = 0;
     this.pendingBytes = 0;
     this.connection.send(frame);
     const buffered = this.connection.bufferedAmount();
-    if (buffered > this.limits.maxQueueSize) this.onSlow();
+    if (buffered > this.limits.maxQueueSize) this.reader.cutSlow();
     else if (buffered !== this.reported) {
       this.reported = buffered;
       this.budget.update(this, buffered);
@@ -90,14 +103,15 @@ export class OutboundQueue implements BudgetedQueue {
   }
 
   cut(): void {
-    this.onSlow();
+    this.reader.cutSlow();
   }
 
   /** Writes what is pending, then stops accepting messages. */
   close(): void {
     this.write();
     this.closed = true;
-    this.pending = [];
+    this.pending = undefined;
+    this.pendingCount = 0;
     this.budget.remove(this);
   }
 }

@@ -13,13 +13,12 @@ import { StreamingError } from '../protocol/protocol-error.js';
 import { ChannelCommands } from './channel-commands.js';
 import type { ClientInfo } from './client-info.js';
 import type { CommandOutcome } from './command-outcome.js';
-import type { EngineSession } from './engine-session.interface.js';
 import { KeepAlive } from './keep-alive.js';
 import type { Node } from './node.js';
 import { refusalLine } from './protocol-error-mapping.js';
 import { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import { SessionAuth } from './session-auth.js';
-import { SessionCore } from './session-core.js';
+import { SessionCore, type SessionOwner } from './session-core.js';
 import { SessionSubscriptions } from './session-subscriptions.js';
 
 /**
@@ -27,7 +26,7 @@ import { SessionSubscriptions } from './session-subscriptions.js';
  * order, on one command chain; control messages from the server join the same chain. The work
  * itself is in the parts: auth, subscriptions, server-side subscriptions, channel commands, keep-alive.
  */
-export class ClientSession implements EngineSession {
+export class ClientSession implements SessionOwner {
   private readonly core: SessionCore;
   private readonly subscriptions: SessionSubscriptions;
   private readonly serverSide: ServerSideSubscriptions;
@@ -44,7 +43,6 @@ export class ClientSession implements EngineSession {
     private readonly codec: Codec = jsonCodec,
   ) {
     this.core = new SessionCore(node, node.meter.meterConnection(connection), codec, this);
-    this.core.onClose = (code, reason, wasConnected) => this.release(code, reason, wasConnected);
     this.subscriptions = new SessionSubscriptions(this.core);
     this.serverSide = new ServerSideSubscriptions(this.core, this.subscriptions);
     this.keepAlive = new KeepAlive(this.core);
@@ -248,15 +246,15 @@ export class ClientSession implements EngineSession {
     core.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }
 
-  /** Releases everything the session holds; runs once, whoever closed first. */
-  private release(code: number, reason: string, wasConnected: boolean): void {
+  /** Releases everything the session holds; the core calls it once, whoever closed first. */
+  released(code: number, reason: string, wasConnected: boolean): void {
     this.keepAlive.stop();
     this.auth.stop();
     // Also a connect still under way: its lease is free the moment the client is gone.
     void this.node.limits.releaseConnection(this.user, this.id);
     if (!wasConnected) return;
     this.node.hub.removeClient(this);
-    const channels = [...this.core.subs.keys()];
+    const channels = this.core.subs.channels();
     void Promise.all(channels.map((channel) => this.subscriptions.remove(channel)))
       .then(() => {
         this.node.clientDisconnected(this, code, reason);

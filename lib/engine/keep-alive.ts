@@ -1,11 +1,13 @@
 import { DisconnectCode } from '../protocol/codes.js';
 import { DisconnectError } from '../protocol/protocol-error.js';
 import type { SessionCore } from './session-core.js';
+import type { KeepAliveTimed } from './session-timers.js';
 
-/** Server pings every `pingInterval`; a pong must come within `pongTimeout` (else 3012), and never unasked. */
-export class KeepAlive {
-  private pingTimer?: NodeJS.Timeout;
-  private pongTimer?: NodeJS.Timeout;
+/**
+ * Server pings every `pingInterval`; a pong must come within `pongTimeout` (else 3012), and never
+ * unasked. The waits are entries in the node's `SessionTimers`, not timers of this connection.
+ */
+export class KeepAlive implements KeepAliveTimed {
   private awaitingPong = false;
 
   constructor(private readonly core: SessionCore) {}
@@ -14,7 +16,7 @@ export class KeepAlive {
   start(): { ping: number; pong: boolean } | undefined {
     const { pingInterval } = this.core.node.options.websocket;
     if (pingInterval <= 0) return undefined;
-    this.schedulePing();
+    this.core.node.timers.pings.add(this);
     // A unidirectional client cannot answer: its pings only keep the stream and its reader alive.
     return { ping: pingInterval, pong: !this.core.connection.unidirectional };
   }
@@ -22,29 +24,33 @@ export class KeepAlive {
   pong(): void {
     if (!this.awaitingPong) throw DisconnectError.of(DisconnectCode.BadRequest, 'pong without ping');
     this.awaitingPong = false;
-    clearTimeout(this.pongTimer);
-    this.schedulePing();
+    const { timers } = this.core.node;
+    timers.pongs.delete(this);
+    timers.pings.add(this);
   }
 
   stop(): void {
-    clearTimeout(this.pingTimer);
-    clearTimeout(this.pongTimer);
+    const { timers } = this.core.node;
+    timers.pings.delete(this);
+    timers.pongs.delete(this);
   }
 
-  private schedulePing(): void {
+  /** The ping falls due. */
+  ping(): void {
     const { core } = this;
-    const { pingInterval, pongTimeout } = core.node.options.websocket;
-    this.pingTimer = setTimeout(() => {
-      if (core.state !== 'connected') return;
-      core.queue.push(core.codec.ping, 'high');
-      if (core.connection.unidirectional) {
-        this.schedulePing();
-        return;
-      }
-      this.awaitingPong = true;
-      this.pongTimer = setTimeout(() => core.disconnect(DisconnectCode.NoPong), pongTimeout * 1000);
-      this.pongTimer.unref();
-    }, pingInterval * 1000);
-    this.pingTimer.unref();
+    if (core.state !== 'connected') return;
+    core.queue.push(core.codec.ping, 'high');
+    const { timers } = core.node;
+    if (core.connection.unidirectional) {
+      timers.pings.add(this);
+      return;
+    }
+    this.awaitingPong = true;
+    timers.pongs.add(this);
+  }
+
+  /** No pong within `pongTimeout` of the ping. */
+  pongMissed(): void {
+    this.core.disconnect(DisconnectCode.NoPong);
   }
 }

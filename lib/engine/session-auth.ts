@@ -4,44 +4,57 @@ import type { ConnectRequest, ConnectResult } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { ConnectAttempt } from './connect-attempt.js';
-import { ConnectDeadline } from './connect-deadline.js';
 import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
 import type { KeepAlive } from './keep-alive.js';
 import type { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import type { SessionCore } from './session-core.js';
+import type { ConnectTimed } from './session-timers.js';
 
 const PROTOCOL_VERSION = '0.1.0';
 
-/** Who the connection is: connect (bounded in time), refresh, the connection's expiry, and server refreshes. */
-export class SessionAuth {
+/**
+ * Who the connection is: connect (bounded in time), refresh, the connection's expiry, and server refreshes.
+ *
+ * The connect deadline: a socket that has not sent `connect` within `websocket.connectTimeout` is
+ * stale (3502, as Centrifugo); without it, sockets that never connect would hold file descriptors
+ * and connection slots forever. It stops while a `connect` is handled (a slow authenticator or
+ * `@OnConnect` must not cut a real client off with a code the SDK does not retry; `ConnectAttempt`
+ * bounds that handling), and starts again after a refused one. It is an entry in the node's
+ * `SessionTimers`, not a timer of this connection.
+ */
+export class SessionAuth implements ConnectTimed {
   /** A refused connect leaves the session unusable: any further command closes it (as Centrifugo). */
   unusable = false;
-  private readonly expiry = new ExpiryTimer();
-  private readonly deadline: ConnectDeadline;
+  /** Only for an identity that expires: most connections never need one. */
+  private expiry: ExpiryTimer | undefined = undefined;
 
   constructor(
     private readonly core: SessionCore,
     private readonly serverSide: ServerSideSubscriptions,
     private readonly keepAlive: KeepAlive,
   ) {
-    const { connectTimeout } = core.node.options.websocket;
-    this.deadline = new ConnectDeadline(connectTimeout, () => core.disconnect(DisconnectCode.Stale, `no connect within ${connectTimeout} s`));
+    core.node.timers.connects.add(this);
   }
 
   /** A connect command arrived: the deadline for one no longer applies. */
   connectArrived(): void {
-    this.deadline.clear();
+    this.core.node.timers.connects.delete(this);
   }
 
   /** The connect was refused: the client gets `connectTimeout` to go away before it is closed. */
   refused(): void {
     this.unusable = true;
-    this.deadline.arm();
+    this.core.node.timers.connects.add(this);
+  }
+
+  /** No `connect` in time. */
+  stale(): void {
+    this.core.disconnect(DisconnectCode.Stale, `no connect within ${this.core.node.options.websocket.connectTimeout} s`);
   }
 
   stop(): void {
-    this.deadline.clear();
-    this.expiry.clear();
+    this.core.node.timers.connects.delete(this);
+    this.expiry?.clear();
   }
 
   /**
@@ -166,10 +179,10 @@ export class SessionAuth {
   /** Arms the connection's expiry from the identity; returns the reply's ttl, if it expires. */
   private armExpiry(): number | undefined {
     const { core } = this;
-    this.expiry.clear();
+    this.expiry?.clear();
     const { expireAt } = core.identity;
     if (expireAt === undefined) return undefined;
-    this.expiry.arm(expireAt, core.node.options.auth.expiredCloseDelay, () => core.disconnect(DisconnectCode.Expired, 'connection not refreshed in time'));
+    (this.expiry ??= new ExpiryTimer()).arm(expireAt, core.node.options.auth.expiredCloseDelay, () => core.disconnect(DisconnectCode.Expired, 'connection not refreshed in time'));
     return Math.max(0, ttlUntil(expireAt));
   }
 }

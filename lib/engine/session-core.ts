@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
-import { OutboundQueue, queueLimits } from '../delivery/outbound-queue.js';
+import { OutboundQueue, type SlowReader } from '../delivery/outbound-queue.js';
 import type { Priority } from '../delivery/priority.js';
 import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode, disconnectReasons } from '../protocol/codes.js';
@@ -11,44 +11,47 @@ import type { ClientInfo } from './client-info.js';
 import type { EngineSession } from './engine-session.interface.js';
 import type { Node } from './node.js';
 import { toProtocolError } from './protocol-error-mapping.js';
-import type { Subscription } from './subscription.js';
+import { SubscriptionMap } from './subscription-map.js';
 
 type State = 'connecting' | 'connected' | 'closed';
+
+/** The session a core belongs to: the hub's view of it, and what runs when it closes. */
+export interface SessionOwner extends EngineSession {
+  /** Runs once when the session closes, whoever closed it first. */
+  released(code: number, reason: string, wasConnected: boolean): void;
+}
 
 /**
  * The state every part of a session shares: identity, subscriptions, the outbound queue and the
  * command chain. The parts (auth, subscriptions, keep-alive, channel commands) act through it.
  */
-export class SessionCore {
+export class SessionCore implements SlowReader {
   readonly id = randomUUID();
   state: State = 'connecting';
   identity: Identity = { user: '' };
-  readonly subs = new Map<string, Subscription>();
+  readonly subs = new SubscriptionMap();
   readonly queue: OutboundQueue;
   private chain: Promise<void> = Promise.resolve();
-  /** Runs once when the session closes, whoever closed it first. */
-  onClose: (code: number, reason: string, wasConnected: boolean) => void = () => {};
 
   constructor(
     readonly node: Node,
     readonly connection: Connection,
     /** JSON unless the transport negotiated protobuf. */
     readonly codec: Codec,
-    /** The session as the node's hub knows it. */
-    readonly session: EngineSession,
+    /** The session as the node's hub knows it; told when the session closes. */
+    readonly session: SessionOwner,
   ) {
-    this.queue = new OutboundQueue(
-      connection,
-      codec,
-      node.scheduler,
-      queueLimits(node.options),
-      () => this.disconnect(DisconnectCode.Slow, 'too many bytes queued'),
-      node.budget,
-    );
+    // The core itself, not a closure, hears that the socket is slow: a closure per connection costs its context too.
+    this.queue = new OutboundQueue(connection, codec, node.scheduler, node.queueLimits, this, node.budget);
   }
 
   get user(): string {
     return this.identity.user;
+  }
+
+  /** The queue's socket holds more than `maxQueueSize` after a write. */
+  cutSlow(): void {
+    this.disconnect(DisconnectCode.Slow, 'too many bytes queued');
   }
 
   /** Read through a method so narrowing does not survive an await that may have closed us. */
@@ -58,7 +61,7 @@ export class SessionCore {
 
   get info(): ClientInfo {
     const { transport, ip, headers } = this.connection;
-    return { ...this.identity, id: this.id, transport, ip, headers, channels: [...this.subs.keys()] };
+    return { ...this.identity, id: this.id, transport, ip, headers, channels: this.subs.channels() };
   }
 
   /** Info attached to this client's publications, presence and join/leave in a channel. */
@@ -121,12 +124,12 @@ export class SessionCore {
     this.close(code, reason);
   }
 
-  /** Marks the session closed and releases the queue; `onClose` releases the rest. */
+  /** Marks the session closed and releases the queue; the owner's `released` releases the rest. */
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
     this.queue.close();
-    this.onClose(code, reason, wasConnected);
+    this.session.released(code, reason, wasConnected);
   }
 }

@@ -22,9 +22,19 @@ export function queueLimits(options: ResolvedStreamingOptions): QueueLimits {
   return { maxQueueSize: options.websocket.maxQueueSize, lowPriorityQueueSize, maxBatchBytes, maxBatchMessages };
 }
 
-/** Who hears that a connection's socket holds more than `maxQueueSize`: it cuts the connection (3008). */
-export interface SlowReader {
+/** The connection a queue writes to (the session's core), which cuts it as slow (3008) when told. */
+export interface QueueOwner {
+  readonly connection: Connection;
+  readonly codec: Codec;
+  /** The socket holds more than `maxQueueSize` after a write. */
   cutSlow(): void;
+}
+
+/** What every queue of a node shares: one object, not three fields per connection. */
+export interface SharedQueueParts {
+  readonly scheduler: FlushScheduler;
+  readonly limits: QueueLimits;
+  readonly budget: QueueBudget;
 }
 
 /**
@@ -44,22 +54,18 @@ export class OutboundQueue implements BudgetedQueue {
   private reported = 0;
 
   constructor(
-    private readonly connection: Connection,
-    private readonly codec: Codec,
-    private readonly scheduler: FlushScheduler,
-    /** The node's, shared by every queue. */
-    private readonly limits: QueueLimits,
-    private readonly reader: SlowReader,
-    private readonly budget: QueueBudget,
+    private readonly owner: QueueOwner,
+    private readonly shared: SharedQueueParts,
   ) {}
 
   push(message: Buffer, priority: Priority = 'normal'): void {
     if (this.closed) return;
-    if (priority === 'low' && this.connection.bufferedAmount() > this.limits.lowPriorityQueueSize) {
-      this.budget.countDropped();
+    const { limits } = this.shared;
+    if (priority === 'low' && this.owner.connection.bufferedAmount() > limits.lowPriorityQueueSize) {
+      this.shared.budget.countDropped();
       return;
     }
-    const { maxBatchBytes, maxBatchMessages } = this.limits;
+    const { maxBatchBytes, maxBatchMessages } = limits;
     // The frame's size: the messages and one separator between two.
     if (maxBatchBytes > 0 && this.pendingCount > 0 && this.pendingBytes + 1 + message.length > maxBatchBytes) this.write();
     this.pendingBytes += (this.pendingCount > 0 ? 1 : 0) + message.length;
@@ -71,7 +77,7 @@ export class OutboundQueue implements BudgetedQueue {
     else if (maxBatchBytes > 0 && this.pendingBytes >= maxBatchBytes) this.write();
     else if (!this.scheduled) {
       this.scheduled = true;
-      this.scheduler.schedule(this);
+      this.shared.scheduler.schedule(this);
     }
   }
 
@@ -83,27 +89,28 @@ export class OutboundQueue implements BudgetedQueue {
 
   private write(): void {
     if (this.closed || this.pendingCount === 0) return;
-    const frame = this.pendingCount === 1 ? (this.pending as Buffer) : this.codec.join(this.pending as Buffer[]);
+    const { owner } = this;
+    const frame = this.pendingCount === 1 ? (this.pending as Buffer) : owner.codec.join(this.pending as Buffer[]);
     this.pending = undefined;
     this.pendingCount = 0;
     this.pendingBytes = 0;
-    this.connection.send(frame);
-    const buffered = this.connection.bufferedAmount();
-    if (buffered > this.limits.maxQueueSize) this.reader.cutSlow();
+    owner.connection.send(frame);
+    const buffered = owner.connection.bufferedAmount();
+    if (buffered > this.shared.limits.maxQueueSize) owner.cutSlow();
     else if (buffered !== this.reported) {
       this.reported = buffered;
-      this.budget.update(this, buffered);
+      this.shared.budget.update(this, buffered);
     }
   }
 
   /** Asked by the budget when it refreshes: what it learns here is what it holds for us. */
   bufferedAmount(): number {
-    this.reported = this.connection.bufferedAmount();
+    this.reported = this.owner.connection.bufferedAmount();
     return this.reported;
   }
 
   cut(): void {
-    this.reader.cutSlow();
+    this.owner.cutSlow();
   }
 
   /** Writes what is pending, then stops accepting messages. */
@@ -112,6 +119,6 @@ export class OutboundQueue implements BudgetedQueue {
     this.closed = true;
     this.pending = undefined;
     this.pendingCount = 0;
-    this.budget.remove(this);
+    this.shared.budget.remove(this);
   }
 }

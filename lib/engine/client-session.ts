@@ -28,30 +28,37 @@ import { SessionSubscriptions } from './session-subscriptions.js';
  */
 export class ClientSession implements SessionOwner {
   private readonly core: SessionCore;
-  private readonly subscriptions: SessionSubscriptions;
-  private readonly serverSide: ServerSideSubscriptions;
   private readonly auth: SessionAuth;
   private readonly keepAlive: KeepAlive;
-  private readonly commands: ChannelCommands;
   private readonly limiter?: CommandLimiter;
   private pendingCommands = 0;
 
   constructor(
-    private readonly node: Node,
+    node: Node,
     connection: Connection,
     /** JSON unless the transport negotiated protobuf. */
-    private readonly codec: Codec = jsonCodec,
+    codec: Codec = jsonCodec,
   ) {
     this.core = new SessionCore(node, node.meter.meterConnection(connection), codec, this);
-    this.subscriptions = new SessionSubscriptions(this.core);
-    this.serverSide = new ServerSideSubscriptions(this.core, this.subscriptions);
     this.keepAlive = new KeepAlive(this.core);
-    this.auth = new SessionAuth(this.core, this.serverSide, this.keepAlive);
-    this.commands = new ChannelCommands(this.core);
+    this.auth = new SessionAuth(this.core, this.keepAlive);
     const { limits } = node.options;
     if (limits.commandsPerSecond > 0 || limits.userCommandsPerSecond > 0 || limits.channelPublicationsPerSecond > 0) {
       this.limiter = new CommandLimiter(limits);
     }
+  }
+
+  // The parts without state of their own are made per use: an idle connection holds none of them.
+  private get subscriptions(): SessionSubscriptions {
+    return new SessionSubscriptions(this.core);
+  }
+
+  private get serverSide(): ServerSideSubscriptions {
+    return new ServerSideSubscriptions(this.core, this.subscriptions);
+  }
+
+  private get commands(): ChannelCommands {
+    return new ChannelCommands(this.core);
   }
 
   get id(): string {
@@ -68,11 +75,11 @@ export class ClientSession implements SessionOwner {
 
   /** A frame from the transport: decode it and queue its commands. */
   handleFrame(frame: Buffer): void {
-    this.node.meter.received(frame.length);
+    this.core.node.meter.received(frame.length);
     if (this.core.isClosed()) return;
     let commands: Command[];
     try {
-      commands = this.codec.decode(frame);
+      commands = this.core.codec.decode(frame);
     } catch (err) {
       this.core.failUnanswered(err);
       return;
@@ -94,7 +101,7 @@ export class ClientSession implements SessionOwner {
           continue;
         }
       }
-      if (++this.pendingCommands > this.node.options.websocket.maxPendingCommands) {
+      if (++this.pendingCommands > this.core.node.options.websocket.maxPendingCommands) {
         this.disconnect(DisconnectCode.TooManyRequests, 'too many commands waiting');
         return;
       }
@@ -115,7 +122,7 @@ export class ClientSession implements SessionOwner {
     const sub = this.core.subs.get(channel);
     if (!sub?.buffer.offer(publication)) return;
     if (!sub.delta || !delta) return this.pushEncoded(encoded, priority);
-    const bytes = delta.for(this.codec, sub.delta.held);
+    const bytes = delta.for(this.core.codec, sub.delta.held);
     if (!bytes) return;
     sub.delta.held = delta.seq;
     // Never low: a dropped publication would leave the client's base behind the server's idea of it.
@@ -128,7 +135,7 @@ export class ClientSession implements SessionOwner {
   }
 
   private pushEncoded(encoded: EncodedPush, priority: Priority): void {
-    const bytes = encoded.for(this.codec);
+    const bytes = encoded.for(this.core.codec);
     if (bytes) this.core.queue.push(bytes, priority);
   }
 
@@ -152,8 +159,8 @@ export class ClientSession implements SessionOwner {
   /** Over the command rate: error 111 (temporary, so the SDK retries), logged once per burst. */
   private refuseCommand(command: Command): void {
     if (this.limiter!.firstRefusal) {
-      const limit = this.node.options.limits.commandsPerSecond;
-      this.node.log.report('verbose', 'refuse 111', `over ${limit} commands/s, refusing with 111`, this.core.describe());
+      const limit = this.core.node.options.limits.commandsPerSecond;
+      this.core.node.log.report('verbose', 'refuse 111', `over ${limit} commands/s, refusing with 111`, this.core.describe());
     }
     if (command.id === 0) return;
     const code = ErrorCode.TooManyRequests;
@@ -176,7 +183,7 @@ export class ClientSession implements SessionOwner {
     const started = performance.now();
     try {
       // Skipped, not awaited, when off: an await per command costs the hot path a turn.
-      if (this.node.limits.userCommandRate) await this.checkUserRate(command);
+      if (this.core.node.limits.userCommandRate) await this.checkUserRate(command);
       const { result, afterReply } = await this.dispatch(command);
       if (!core.isClosed()) {
         if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
@@ -189,15 +196,15 @@ export class ClientSession implements SessionOwner {
       }
       this.answerFailure(err, command);
     }
-    this.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
+    this.core.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
   }
 
   /** The user's rate over all their connections; connect has no user yet, and pongs answer our pings. */
   private async checkUserRate(command: Command): Promise<void> {
-    const { limits } = this.node;
+    const { limits } = this.core.node;
     if (command.method === 'connect' || command.method === 'pong') return;
     if (!(await limits.admitUserCommand(this.core.user))) {
-      throw new RateLimitedError(`user over ${this.node.options.limits.userCommandsPerSecond} commands/s`);
+      throw new RateLimitedError(`user over ${this.core.node.options.limits.userCommandsPerSecond} commands/s`);
     }
   }
 
@@ -240,8 +247,8 @@ export class ClientSession implements SessionOwner {
     }
     const error = core.fail(err);
     if (!error) return;
-    this.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), core.describe());
-    this.node.meter.refused(error.code);
+    this.core.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), core.describe());
+    this.core.node.meter.refused(error.code);
     if (command.method === 'connect') this.auth.refused();
     core.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }
@@ -251,15 +258,16 @@ export class ClientSession implements SessionOwner {
     this.keepAlive.stop();
     this.auth.stop();
     // Also a connect still under way: its lease is free the moment the client is gone.
-    void this.node.limits.releaseConnection(this.user, this.id);
+    void this.core.node.limits.releaseConnection(this.user, this.id);
     if (!wasConnected) return;
-    this.node.hub.removeClient(this);
+    this.core.node.hub.removeClient(this);
     const channels = this.core.subs.channels();
-    void Promise.all(channels.map((channel) => this.subscriptions.remove(channel)))
+    const { subscriptions } = this;
+    void Promise.all(channels.map((channel) => subscriptions.remove(channel)))
       .then(() => {
-        this.node.clientDisconnected(this, code, reason);
-        return this.node.hooks.onDisconnect({ client: this.info, code, reason });
+        this.core.node.clientDisconnected(this, code, reason);
+        return this.core.node.hooks.onDisconnect({ client: this.info, code, reason });
       })
-      .catch((err: unknown) => this.node.logger.error(`cleanup of ${this.core.describe()} failed: ${String(err)}`));
+      .catch((err: unknown) => this.core.node.logger.error(`cleanup of ${this.core.describe()} failed: ${String(err)}`));
   }
 }

@@ -6,7 +6,7 @@ import type { ControlMessage } from '../broker/broker.interface.js';
 import { StreamingEvents } from '../events/streaming-events.js';
 import type { StreamingObserver } from '../events/streaming-observer.interface.js';
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
-import { queueLimits, type QueueLimits } from '../delivery/outbound-queue.js';
+import { queueLimits, type SharedQueueParts } from '../delivery/outbound-queue.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
@@ -53,8 +53,8 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   readonly scheduler: FlushScheduler;
   readonly hub = new Hub<EngineSession>();
   readonly budget: QueueBudget;
-  /** Every session's queue limits, one object for all. */
-  readonly queueLimits: QueueLimits;
+  /** The scheduler, limits and budget every session's queue shares. */
+  readonly queueParts: SharedQueueParts;
   /** Every session's pings, pong and connect deadlines, on a timer per kind rather than per connection. */
   readonly timers: SessionTimers;
   /** Set while the node drains before shutdown; the readiness check reads it. */
@@ -91,7 +91,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
     this.timers = new SessionTimers(options.websocket);
-    this.queueLimits = queueLimits(options);
+    this.queueParts = { scheduler: this.scheduler, limits: queueLimits(options), budget: this.budget };
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
     const deltaAllowed = (channel: string) => resolver.resolve(channel).options.allowedDeltaTypes.length > 0;
     this.listener = new BrokerListener(this.hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, deltaAllowed);

@@ -6,8 +6,9 @@ import type { CommandOutcome } from './command-outcome.js';
 import { ConnectAttempt } from './connect-attempt.js';
 import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
 import type { KeepAlive } from './keep-alive.js';
-import type { ServerSideSubscriptions } from './server-side-subscriptions.js';
+import { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import type { SessionCore } from './session-core.js';
+import { SessionSubscriptions } from './session-subscriptions.js';
 import type { ConnectTimed } from './session-timers.js';
 
 const PROTOCOL_VERSION = '0.1.0';
@@ -30,10 +31,14 @@ export class SessionAuth implements ConnectTimed {
 
   constructor(
     private readonly core: SessionCore,
-    private readonly serverSide: ServerSideSubscriptions,
     private readonly keepAlive: KeepAlive,
   ) {
     core.node.timers.connects.add(this);
+  }
+
+  /** Made per use, as it holds no state: an idle connection keeps none. */
+  private get serverSide(): ServerSideSubscriptions {
+    return new ServerSideSubscriptions(this.core, new SessionSubscriptions(this.core));
   }
 
   /** A connect command arrived: the deadline for one no longer applies. */

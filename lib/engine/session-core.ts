@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
-import { OutboundQueue, type SlowReader } from '../delivery/outbound-queue.js';
+import { OutboundQueue, type QueueOwner } from '../delivery/outbound-queue.js';
 import type { Priority } from '../delivery/priority.js';
 import type { Codec } from '../protocol/codec.js';
 import { DisconnectCode, disconnectReasons } from '../protocol/codes.js';
@@ -25,13 +25,15 @@ export interface SessionOwner extends EngineSession {
  * The state every part of a session shares: identity, subscriptions, the outbound queue and the
  * command chain. The parts (auth, subscriptions, keep-alive, channel commands) act through it.
  */
-export class SessionCore implements SlowReader {
+export class SessionCore implements QueueOwner {
   readonly id = randomUUID();
   state: State = 'connecting';
   identity: Identity = { user: '' };
   readonly subs = new SubscriptionMap();
   readonly queue: OutboundQueue;
-  private chain: Promise<void> = Promise.resolve();
+  /** The command chain while it has tasks; undefined when idle, so an idle connection holds no settled promise. */
+  private chain: Promise<void> | undefined = undefined;
+  private chained = 0;
 
   constructor(
     readonly node: Node,
@@ -42,7 +44,7 @@ export class SessionCore implements SlowReader {
     readonly session: SessionOwner,
   ) {
     // The core itself, not a closure, hears that the socket is slow: a closure per connection costs its context too.
-    this.queue = new OutboundQueue(connection, codec, node.scheduler, node.queueLimits, this, node.budget);
+    this.queue = new OutboundQueue(this, node.queueParts);
   }
 
   get user(): string {
@@ -91,7 +93,21 @@ export class SessionCore implements SlowReader {
 
   /** Runs `task` after everything already on the command chain; a failure closes or logs as `fail`. */
   enqueue(task: () => Promise<void> | void): void {
-    this.chain = this.chain.then(task).catch((err: unknown) => this.failUnanswered(err));
+    this.chained++;
+    this.chain = (this.chain ?? Promise.resolve()).then(task).then(
+      () => this.unchain(),
+      (err: unknown) => {
+        try {
+          this.failUnanswered(err);
+        } finally {
+          this.unchain();
+        }
+      },
+    );
+  }
+
+  private unchain(): void {
+    if (--this.chained === 0) this.chain = undefined;
   }
 
   /** A failure with no command to answer: a disconnect when it calls for one, else a debug line. */

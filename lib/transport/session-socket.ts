@@ -23,9 +23,39 @@ export function onSessionMessage(this: WebSocket, data: RawData): void {
   (this as SessionSocket).session!.handleFrame(toBuffer(data));
 }
 
-/** `close`: the session learns that the transport is gone. */
-export function onSessionClose(this: WebSocket): void {
-  (this as SessionSocket).session!.handleTransportClosed();
+/**
+ * The open sockets of a transport, for its shutdown. `ws`'s own client tracking would do, but it
+ * adds a closure (and its context) per socket to remove it again; here one `close` listener serves
+ * every socket, and tells the socket's session too.
+ */
+export class OpenSockets {
+  readonly all = new Set<SessionSocket>();
+  private waiting: Array<() => void> = [];
+  private readonly closed: (this: WebSocket) => void;
+
+  constructor() {
+    const open = this;
+    this.closed = function (this: WebSocket): void {
+      open.remove(this as SessionSocket);
+      (this as SessionSocket).session!.handleTransportClosed();
+    };
+  }
+
+  add(socket: SessionSocket): void {
+    this.all.add(socket);
+    socket.on('close', this.closed);
+  }
+
+  /** Settles once every socket has closed. */
+  drained(): Promise<void> {
+    return this.all.size === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private remove(socket: SessionSocket): void {
+    this.all.delete(socket);
+    if (this.all.size > 0) return;
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
 }
 
 /** One `error` listener for all the sockets of a transport: `ws` closes the socket itself after a protocol error (1009 for an oversized frame, 1002...). */

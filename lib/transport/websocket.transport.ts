@@ -14,7 +14,7 @@ import { clientAddress } from './client-address.js';
 import { closeAll } from './close-all.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { perMessageDeflate } from './per-message-deflate.js';
-import { onSessionClose, onSessionMessage, SessionSocket, socketErrorListener, toBuffer } from './session-socket.js';
+import { onSessionMessage, OpenSockets, SessionSocket, socketErrorListener, toBuffer } from './session-socket.js';
 import { UniWebSocketConnection } from './uni-websocket-connection.js';
 import { connectParam, unidirectionalConnect } from './unidirectional-connect.js';
 import { routeUpgradePath, type UpgradeHandler } from './upgrade-route.js';
@@ -28,6 +28,7 @@ import { WebSocketConnection } from './websocket-connection.js';
 export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Streaming');
   private wss?: WsServer<typeof SessionSocket>;
+  private readonly sockets = new OpenSockets();
   private readonly releaseUpgrades: Array<() => void> = [];
 
   constructor(
@@ -46,6 +47,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     this.wss = new WebSocketServer({
       noServer: true,
       WebSocket: SessionSocket,
+      // Tracked by `OpenSockets`, without a closure per socket.
+      clientTracking: false,
       maxPayload: this.options.websocket.maxMessageSize,
       perMessageDeflate: perMessageDeflate(this.options.delivery.compression),
       // Only the protobuf subprotocol is agreed to, and only on the bidirectional endpoint:
@@ -66,7 +69,9 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     for (const release of this.releaseUpgrades) release();
     await this.node.shutdown();
     if (!this.wss) return;
-    await closeAll(this.wss.clients, this.options.websocket.closeTimeout * 1000);
+    await closeAll(this.sockets.all, this.options.websocket.closeTimeout * 1000);
+    // As `ws` would with its client tracking: closed once the last socket is.
+    await this.sockets.drained();
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
@@ -147,7 +152,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   private watch(ws: SessionSocket, session: ClientSession, ip: string): void {
     ws.session = session;
     ws.ip = ip;
-    ws.on('close', onSessionClose);
+    this.sockets.add(ws);
     ws.on('error', this.socketError);
   }
 }

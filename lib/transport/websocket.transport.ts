@@ -13,6 +13,7 @@ import { PROTOBUF_SUBPROTOCOL } from '../protocol/protobuf-codec.js';
 import { clientAddress } from './client-address.js';
 import { closeAll } from './close-all.js';
 import { ConnectionAdmission } from './connection-admission.js';
+import { SharedHeaderValues } from './header-values.js';
 import { perMessageDeflate } from './per-message-deflate.js';
 import { onSessionMessage, OpenSockets, SessionSocket, socketErrorListener, toBuffer } from './session-socket.js';
 import { UniWebSocketConnection } from './uni-websocket-connection.js';
@@ -29,6 +30,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('Streaming');
   private wss?: WsServer<typeof SessionSocket>;
   private readonly sockets = new OpenSockets();
+  private readonly headerValues = new SharedHeaderValues();
   private readonly releaseUpgrades: Array<() => void> = [];
 
   constructor(
@@ -145,7 +147,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private connection(ws: SessionSocket, req: IncomingMessage, ip: string, binary = false): WebSocketConnection {
-    return new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000, binary);
+    return new WebSocketConnection(ws, ip, this.headerValues.keep(req.headers), this.options.websocket.closeTimeout * 1000, binary);
   }
 
   /** Listeners shared by every socket (`session-socket.ts`), which find their session on the socket. */

@@ -28,8 +28,6 @@ import { SessionSubscriptions } from './session-subscriptions.js';
  */
 export class ClientSession implements SessionOwner {
   private readonly core: SessionCore;
-  private readonly auth: SessionAuth;
-  private readonly keepAlive: KeepAlive;
   private readonly limiter?: CommandLimiter;
   private pendingCommands = 0;
 
@@ -40,15 +38,22 @@ export class ClientSession implements SessionOwner {
     codec: Codec = jsonCodec,
   ) {
     this.core = new SessionCore(node, node.meter.meterConnection(connection), codec, this);
-    this.keepAlive = new KeepAlive(this.core);
-    this.auth = new SessionAuth(this.core, this.keepAlive);
+    this.auth.start();
     const { limits } = node.options;
     if (limits.commandsPerSecond > 0 || limits.userCommandsPerSecond > 0 || limits.channelPublicationsPerSecond > 0) {
       this.limiter = new CommandLimiter(limits);
     }
   }
 
-  // The parts without state of their own are made per use: an idle connection holds none of them.
+  // The parts are made per use: their state is the core's, and an idle connection holds none of them.
+  private get auth(): SessionAuth {
+    return new SessionAuth(this.core);
+  }
+
+  private get keepAlive(): KeepAlive {
+    return new KeepAlive(this.core);
+  }
+
   private get subscriptions(): SessionSubscriptions {
     return new SessionSubscriptions(this.core);
   }
@@ -139,6 +144,21 @@ export class ClientSession implements SessionOwner {
     if (bytes) this.core.queue.push(bytes, priority);
   }
 
+  /** The node's ping queue: this session's ping falls due. */
+  ping(): void {
+    this.keepAlive.ping();
+  }
+
+  /** The node's pong queue: no pong in time. */
+  pongMissed(): void {
+    this.keepAlive.pongMissed();
+  }
+
+  /** The node's connect queue: no `connect` in time. */
+  stale(): void {
+    this.auth.stale();
+  }
+
   control(message: ControlMessage): void {
     this.core.enqueue(() => this.runControl(message));
   }
@@ -171,7 +191,7 @@ export class ClientSession implements SessionOwner {
     const { core } = this;
     this.pendingCommands--;
     if (core.isClosed()) return;
-    if (this.auth.unusable) {
+    if (core.connectRefused) {
       this.disconnect(DisconnectCode.BadRequest, 'command after a refused connect');
       return;
     }

@@ -44,13 +44,15 @@ export class DelayQueue<T> {
     if (this.timer === undefined) this.arm();
   }
 
-  /** The entry will not fire (unless added again). */
-  delete(entry: T): void {
-    if (!this.due.delete(entry) || this.due.size > 0 || this.timer === undefined) return;
+  /** The entry will not fire (unless added again); false when it was not waiting. */
+  delete(entry: T): boolean {
+    if (!this.due.delete(entry)) return false;
+    if (this.due.size > 0 || this.timer === undefined) return true;
     // Nothing left to wait for. With entries left the timer stays: when it fires early it finds
     // the new first entry not due yet and waits for that one.
     this.clock.clearTimer(this.timer);
     this.timer = undefined;
+    return true;
   }
 
   private arm(): void {

@@ -1,38 +1,37 @@
 import { DisconnectCode } from '../protocol/codes.js';
 import { DisconnectError } from '../protocol/protocol-error.js';
 import type { SessionCore } from './session-core.js';
-import type { KeepAliveTimed } from './session-timers.js';
 
 /**
  * Server pings every `pingInterval`; a pong must come within `pongTimeout` (else 3012), and never
- * unasked. The waits are entries in the node's `SessionTimers`, not timers of this connection.
+ * unasked. The waits are entries in the node's `SessionTimers` keyed by the session, not timers of
+ * this connection; a pong is awaited while the session is in the pong queue. Holding no state of
+ * its own, this part is made per use.
  */
-export class KeepAlive implements KeepAliveTimed {
-  private awaitingPong = false;
-
+export class KeepAlive {
   constructor(private readonly core: SessionCore) {}
 
   /** The `ping`/`pong` fields of the connect result, and the first ping scheduled; nothing when pings are off. */
   start(): { ping: number; pong: boolean } | undefined {
-    const { pingInterval } = this.core.node.options.websocket;
+    const { core } = this;
+    const { pingInterval } = core.node.options.websocket;
     if (pingInterval <= 0) return undefined;
-    this.core.node.timers.pings.add(this);
+    core.node.timers.pings.add(core.session);
     // A unidirectional client cannot answer: its pings only keep the stream and its reader alive.
-    return { ping: pingInterval, pong: !this.core.connection.unidirectional };
+    return { ping: pingInterval, pong: !core.connection.unidirectional };
   }
 
   pong(): void {
-    if (!this.awaitingPong) throw DisconnectError.of(DisconnectCode.BadRequest, 'pong without ping');
-    this.awaitingPong = false;
     const { timers } = this.core.node;
-    timers.pongs.delete(this);
-    timers.pings.add(this);
+    const { session } = this.core;
+    if (!timers.pongs.delete(session)) throw DisconnectError.of(DisconnectCode.BadRequest, 'pong without ping');
+    timers.pings.add(session);
   }
 
   stop(): void {
     const { timers } = this.core.node;
-    timers.pings.delete(this);
-    timers.pongs.delete(this);
+    timers.pings.delete(this.core.session);
+    timers.pongs.delete(this.core.session);
   }
 
   /** The ping falls due. */
@@ -42,11 +41,10 @@ export class KeepAlive implements KeepAliveTimed {
     core.queue.push(core.codec.ping, 'high');
     const { timers } = core.node;
     if (core.connection.unidirectional) {
-      timers.pings.add(this);
+      timers.pings.add(core.session);
       return;
     }
-    this.awaitingPong = true;
-    timers.pongs.add(this);
+    timers.pongs.add(core.session);
   }
 
   /** No pong within `pongTimeout` of the ping. */

@@ -9,14 +9,16 @@ import type { Push, Reply, WireClientInfo } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import type { ClientInfo } from './client-info.js';
 import type { EngineSession } from './engine-session.interface.js';
+import type { ExpiryTimer } from './expiry-timer.js';
 import type { Node } from './node.js';
 import { toProtocolError } from './protocol-error-mapping.js';
+import type { ConnectTimed, KeepAliveTimed } from './session-timers.js';
 import { SubscriptionMap } from './subscription-map.js';
 
 type State = 'connecting' | 'connected' | 'closed';
 
-/** The session a core belongs to: the hub's view of it, and what runs when it closes. */
-export interface SessionOwner extends EngineSession {
+/** The session a core belongs to: the hub's view of it, its entry in the node's timers, and what runs when it closes. */
+export interface SessionOwner extends EngineSession, KeepAliveTimed, ConnectTimed {
   /** Runs once when the session closes, whoever closed it first. */
   released(code: number, reason: string, wasConnected: boolean): void;
 }
@@ -30,6 +32,10 @@ export class SessionCore implements QueueOwner {
   state: State = 'connecting';
   identity: Identity = { user: '' };
   readonly subs = new SubscriptionMap();
+  /** A refused connect leaves the session unusable: any further command closes it (as Centrifugo). */
+  connectRefused = false;
+  /** The connection's expiry, only for an identity that expires (`SessionAuth`). */
+  expiry: ExpiryTimer | undefined = undefined;
   readonly queue: OutboundQueue;
   /** The command chain while it has tasks; undefined when idle, so an idle connection holds no settled promise. */
   private chain: Promise<void> | undefined = undefined;

@@ -80,7 +80,8 @@ describe('DelayQueue', () => {
   it('never fires a deleted entry, and holds no timer once empty', () => {
     queue.add('a');
     queue.add('b');
-    queue.delete('a');
+    expect(queue.delete('a')).toBe(true);
+    expect(queue.delete('a')).toBe(false);
     expect(clock.timers.size).toBe(1);
     queue.delete('b');
     expect(clock.timers.size).toBe(0);

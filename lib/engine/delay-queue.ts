@@ -40,7 +40,8 @@ export class DelayQueue<T> {
   add(entry: T): void {
     // Deleted first: set() on a present key would keep its old place in the order.
     this.due.delete(entry);
-    this.due.set(entry, this.clock.now() + this.delayMs);
+    // Whole milliseconds: a small integer is kept in the Map's table, a fraction would be a heap number of its own.
+    this.due.set(entry, Math.ceil(this.clock.now() + this.delayMs));
     if (this.timer === undefined) this.arm();
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '../auth/authenticator.interface.js';
+import { ANONYMOUS_IDENTITY, type Identity } from '../auth/authenticator.interface.js';
 import type { Connection } from '../delivery/connection.interface.js';
 import { OutboundQueue, type QueueOwner } from '../delivery/outbound-queue.js';
 import type { Priority } from '../delivery/priority.js';
@@ -30,7 +30,7 @@ export interface SessionOwner extends EngineSession, KeepAliveTimed, ConnectTime
 export class SessionCore implements QueueOwner {
   readonly id = randomUUID();
   state: State = 'connecting';
-  identity: Identity = { user: '' };
+  identity: Identity = ANONYMOUS_IDENTITY;
   readonly subs = new SubscriptionMap();
   /** A refused connect leaves the session unusable: any further command closes it (as Centrifugo). */
   connectRefused = false;

@@ -33,3 +33,10 @@ export class SubscriptionBuffer {
     return this.take();
   }
 }
+
+/**
+ * The buffer of every live subscription: once live a buffer holds nothing and never changes again,
+ * so one serves them all, and a subscription's own goes with its subscribe.
+ */
+export const LIVE_BUFFER = new SubscriptionBuffer();
+LIVE_BUFFER.goLive();

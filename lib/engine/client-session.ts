@@ -30,6 +30,7 @@ export class ClientSession implements SessionOwner {
   private readonly core: SessionCore;
   private readonly limiter?: CommandLimiter;
   private pendingCommands = 0;
+  connectedAt: number | undefined = undefined;
 
   constructor(
     node: Node,

@@ -61,7 +61,6 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   draining = false;
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
-  private readonly connectedAt = new WeakMap<EngineSession, number>();
   private readonly connected = new ConnectionCount();
   private readonly events: NodeObservers;
   private shutdownDone?: Promise<void>;
@@ -228,14 +227,14 @@ export class Node implements OnModuleInit, OnModuleDestroy {
 
   clientConnected(session: EngineSession): void {
     this.connected.opened();
-    this.connectedAt.set(session, Date.now());
+    session.connectedAt = Date.now() - this.startedAt;
     const { id: client, user, transport, info: connInfo } = session.info;
     this.log.report('verbose', 'connection opened', `connection opened over ${transport}`, `client ${client} user "${user}"`);
     this.events.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
   }
 
   clientDisconnected(session: EngineSession, code: number, reason: string): void {
-    const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
+    const duration = (Date.now() - this.startedAt - (session.connectedAt ?? Date.now() - this.startedAt)) / 1000;
     const line = `connection closed: ${code} ${reason} after ${duration.toFixed(1)} s`;
     this.log.report('verbose', `connection closed ${code}`, line, `client ${session.id} user "${session.user}"`);
     this.events.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });

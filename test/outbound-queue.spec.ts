@@ -29,7 +29,7 @@ describe('OutboundQueue and FlushScheduler', () => {
   const codec = new JsonCodec();
   const scheduler = new FlushScheduler();
   const limits = { maxQueueSize: 1 << 20, lowPriorityQueueSize: 1 << 18, maxBatchBytes: 0, maxBatchMessages: 0 };
-  const queueOn = (conn: Connection) => new OutboundQueue(conn, codec, scheduler, limits, () => undefined, new QueueBudget(0));
+  const queueOn = (conn: Connection) => new OutboundQueue({ connection: conn, codec, cutSlow: () => undefined }, { scheduler, limits, budget: new QueueBudget(0) });
 
   it('writes the messages of one turn as one newline-joined frame per connection', async () => {
     const [a, b] = [connection(), connection()];

@@ -29,6 +29,12 @@ export interface Identity {
   subscriptions?: Record<string, ServerSubscription>;
 }
 
+/**
+ * The identity of every anonymous connection (and of a session before its connect): one frozen
+ * object for all rather than one each, since nothing changes an identity in place.
+ */
+export const ANONYMOUS_IDENTITY: Identity = Object.freeze({ user: '' });
+
 /** One server-side subscription. */
 export interface ServerSubscription {
   /** Channel info of this client in the channel (`chan_info`). */

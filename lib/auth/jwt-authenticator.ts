@@ -5,7 +5,7 @@ import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { DisconnectCode, ErrorCode } from '../protocol/codes.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import { STREAMING_OPTIONS } from '../streaming.constants.js';
-import type { Authenticator, ConnectCredentials, Identity, SubscriptionGrant } from './authenticator.interface.js';
+import { ANONYMOUS_IDENTITY, type Authenticator, type ConnectCredentials, type Identity, type SubscriptionGrant } from './authenticator.interface.js';
 import { connectionIdentity, InvalidClaimError, subscriptionClaims, type Claims } from './jwt-claims.js';
 import { createJwtKeys, JwksUnavailableError, type JwtKeys } from './jwt-keys.js';
 
@@ -57,7 +57,7 @@ export class JwtAuthenticator implements Authenticator {
 
   async authenticate(credentials: ConnectCredentials): Promise<Identity> {
     if (!credentials.token) {
-      if (this.options.auth.anonymous) return { user: '' };
+      if (this.options.auth.anonymous) return ANONYMOUS_IDENTITY;
       throw StreamingError.of(ErrorCode.Unauthorized, 'a connection token is required');
     }
     const claims = await this.verify(credentials.token, ON_CONNECT);

@@ -14,16 +14,17 @@ export interface ResolvedChannel {
 
 /** Maps a channel name to its namespace's options; unknown namespaces are error 102. */
 export class ChannelResolver {
-  private readonly namespaces = new Map<string, ResolvedNamespaceOptions>();
-  private readonly topLevel: ResolvedNamespaceOptions;
+  // Resolved once per namespace and shared: every subscription holds its ResolvedChannel.
+  private readonly namespaces = new Map<string, ResolvedChannel>();
+  private readonly topLevel: ResolvedChannel;
 
   constructor(
     topLevel: NamespaceOptions | undefined,
     namespaces: Record<string, NamespaceOptions> | undefined,
     private readonly maxChannelLength: number,
   ) {
-    this.topLevel = withDefaults(topLevel);
-    for (const [name, ns] of Object.entries(namespaces ?? {})) this.namespaces.set(name, withDefaults(ns));
+    this.topLevel = { namespace: '', options: withDefaults(topLevel) };
+    for (const [name, ns] of Object.entries(namespaces ?? {})) this.namespaces.set(name, { namespace: name, options: withDefaults(ns) });
   }
 
   resolve(channel: string): ResolvedChannel {
@@ -34,10 +35,9 @@ export class ChannelResolver {
       throw StreamingError.of(ErrorCode.BadRequest, 'channel name has whitespace or control characters');
     }
     const sep = channel.indexOf(NAMESPACE_SEPARATOR);
-    if (sep === -1) return { namespace: '', options: this.topLevel };
-    const namespace = channel.slice(0, sep);
-    const options = this.namespaces.get(namespace);
-    if (!options) throw new StreamingError(ErrorCode.UnknownChannel);
-    return { namespace, options };
+    if (sep === -1) return this.topLevel;
+    const resolved = this.namespaces.get(channel.slice(0, sep));
+    if (!resolved) throw new StreamingError(ErrorCode.UnknownChannel);
+    return resolved;
   }
 }

@@ -13,13 +13,12 @@ import { StreamingError } from '../protocol/protocol-error.js';
 import { ChannelCommands } from './channel-commands.js';
 import type { ClientInfo } from './client-info.js';
 import type { CommandOutcome } from './command-outcome.js';
-import type { EngineSession } from './engine-session.interface.js';
 import { KeepAlive } from './keep-alive.js';
 import type { Node } from './node.js';
 import { refusalLine } from './protocol-error-mapping.js';
 import { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import { SessionAuth } from './session-auth.js';
-import { SessionCore } from './session-core.js';
+import { SessionCore, type SessionOwner } from './session-core.js';
 import { SessionSubscriptions } from './session-subscriptions.js';
 
 /**
@@ -27,33 +26,45 @@ import { SessionSubscriptions } from './session-subscriptions.js';
  * order, on one command chain; control messages from the server join the same chain. The work
  * itself is in the parts: auth, subscriptions, server-side subscriptions, channel commands, keep-alive.
  */
-export class ClientSession implements EngineSession {
+export class ClientSession implements SessionOwner {
   private readonly core: SessionCore;
-  private readonly subscriptions: SessionSubscriptions;
-  private readonly serverSide: ServerSideSubscriptions;
-  private readonly auth: SessionAuth;
-  private readonly keepAlive: KeepAlive;
-  private readonly commands: ChannelCommands;
   private readonly limiter?: CommandLimiter;
   private pendingCommands = 0;
+  connectedAt: number | undefined = undefined;
 
   constructor(
-    private readonly node: Node,
+    node: Node,
     connection: Connection,
     /** JSON unless the transport negotiated protobuf. */
-    private readonly codec: Codec = jsonCodec,
+    codec: Codec = jsonCodec,
   ) {
     this.core = new SessionCore(node, node.meter.meterConnection(connection), codec, this);
-    this.core.onClose = (code, reason, wasConnected) => this.release(code, reason, wasConnected);
-    this.subscriptions = new SessionSubscriptions(this.core);
-    this.serverSide = new ServerSideSubscriptions(this.core, this.subscriptions);
-    this.keepAlive = new KeepAlive(this.core);
-    this.auth = new SessionAuth(this.core, this.serverSide, this.keepAlive);
-    this.commands = new ChannelCommands(this.core);
+    this.auth.start();
     const { limits } = node.options;
     if (limits.commandsPerSecond > 0 || limits.userCommandsPerSecond > 0 || limits.channelPublicationsPerSecond > 0) {
       this.limiter = new CommandLimiter(limits);
     }
+  }
+
+  // The parts are made per use: their state is the core's, and an idle connection holds none of them.
+  private get auth(): SessionAuth {
+    return new SessionAuth(this.core);
+  }
+
+  private get keepAlive(): KeepAlive {
+    return new KeepAlive(this.core);
+  }
+
+  private get subscriptions(): SessionSubscriptions {
+    return new SessionSubscriptions(this.core);
+  }
+
+  private get serverSide(): ServerSideSubscriptions {
+    return new ServerSideSubscriptions(this.core, this.subscriptions);
+  }
+
+  private get commands(): ChannelCommands {
+    return new ChannelCommands(this.core);
   }
 
   get id(): string {
@@ -70,11 +81,11 @@ export class ClientSession implements EngineSession {
 
   /** A frame from the transport: decode it and queue its commands. */
   handleFrame(frame: Buffer): void {
-    this.node.meter.received(frame.length);
+    this.core.node.meter.received(frame.length);
     if (this.core.isClosed()) return;
     let commands: Command[];
     try {
-      commands = this.codec.decode(frame);
+      commands = this.core.codec.decode(frame);
     } catch (err) {
       this.core.failUnanswered(err);
       return;
@@ -96,7 +107,7 @@ export class ClientSession implements EngineSession {
           continue;
         }
       }
-      if (++this.pendingCommands > this.node.options.websocket.maxPendingCommands) {
+      if (++this.pendingCommands > this.core.node.options.websocket.maxPendingCommands) {
         this.disconnect(DisconnectCode.TooManyRequests, 'too many commands waiting');
         return;
       }
@@ -117,7 +128,7 @@ export class ClientSession implements EngineSession {
     const sub = this.core.subs.get(channel);
     if (!sub?.buffer.offer(publication)) return;
     if (!sub.delta || !delta) return this.pushEncoded(encoded, priority);
-    const bytes = delta.for(this.codec, sub.delta.held);
+    const bytes = delta.for(this.core.codec, sub.delta.held);
     if (!bytes) return;
     sub.delta.held = delta.seq;
     // Never low: a dropped publication would leave the client's base behind the server's idea of it.
@@ -130,8 +141,23 @@ export class ClientSession implements EngineSession {
   }
 
   private pushEncoded(encoded: EncodedPush, priority: Priority): void {
-    const bytes = encoded.for(this.codec);
+    const bytes = encoded.for(this.core.codec);
     if (bytes) this.core.queue.push(bytes, priority);
+  }
+
+  /** The node's ping queue: this session's ping falls due. */
+  ping(): void {
+    this.keepAlive.ping();
+  }
+
+  /** The node's pong queue: no pong in time. */
+  pongMissed(): void {
+    this.keepAlive.pongMissed();
+  }
+
+  /** The node's connect queue: no `connect` in time. */
+  stale(): void {
+    this.auth.stale();
   }
 
   control(message: ControlMessage): void {
@@ -154,8 +180,8 @@ export class ClientSession implements EngineSession {
   /** Over the command rate: error 111 (temporary, so the SDK retries), logged once per burst. */
   private refuseCommand(command: Command): void {
     if (this.limiter!.firstRefusal) {
-      const limit = this.node.options.limits.commandsPerSecond;
-      this.node.log.report('verbose', 'refuse 111', `over ${limit} commands/s, refusing with 111`, this.core.describe());
+      const limit = this.core.node.options.limits.commandsPerSecond;
+      this.core.node.log.report('verbose', 'refuse 111', `over ${limit} commands/s, refusing with 111`, this.core.describe());
     }
     if (command.id === 0) return;
     const code = ErrorCode.TooManyRequests;
@@ -166,7 +192,7 @@ export class ClientSession implements EngineSession {
     const { core } = this;
     this.pendingCommands--;
     if (core.isClosed()) return;
-    if (this.auth.unusable) {
+    if (core.connectRefused) {
       this.disconnect(DisconnectCode.BadRequest, 'command after a refused connect');
       return;
     }
@@ -178,7 +204,7 @@ export class ClientSession implements EngineSession {
     const started = performance.now();
     try {
       // Skipped, not awaited, when off: an await per command costs the hot path a turn.
-      if (this.node.limits.userCommandRate) await this.checkUserRate(command);
+      if (this.core.node.limits.userCommandRate) await this.checkUserRate(command);
       const { result, afterReply } = await this.dispatch(command);
       if (!core.isClosed()) {
         if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
@@ -191,15 +217,15 @@ export class ClientSession implements EngineSession {
       }
       this.answerFailure(err, command);
     }
-    this.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
+    this.core.node.meter.commandDone(command.method, (performance.now() - started) / 1000);
   }
 
   /** The user's rate over all their connections; connect has no user yet, and pongs answer our pings. */
   private async checkUserRate(command: Command): Promise<void> {
-    const { limits } = this.node;
+    const { limits } = this.core.node;
     if (command.method === 'connect' || command.method === 'pong') return;
     if (!(await limits.admitUserCommand(this.core.user))) {
-      throw new RateLimitedError(`user over ${this.node.options.limits.userCommandsPerSecond} commands/s`);
+      throw new RateLimitedError(`user over ${this.core.node.options.limits.userCommandsPerSecond} commands/s`);
     }
   }
 
@@ -242,26 +268,27 @@ export class ClientSession implements EngineSession {
     }
     const error = core.fail(err);
     if (!error) return;
-    this.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), core.describe());
-    this.node.meter.refused(error.code);
+    this.core.node.log.report('debug', `error ${error.code} ${command.method}`, refusalLine(command, error), core.describe());
+    this.core.node.meter.refused(error.code);
     if (command.method === 'connect') this.auth.refused();
     core.reply({ id: command.id, error: { code: error.code, message: error.message, ...(error.temporary ? { temporary: true } : {}) } });
   }
 
-  /** Releases everything the session holds; runs once, whoever closed first. */
-  private release(code: number, reason: string, wasConnected: boolean): void {
+  /** Releases everything the session holds; the core calls it once, whoever closed first. */
+  released(code: number, reason: string, wasConnected: boolean): void {
     this.keepAlive.stop();
     this.auth.stop();
     // Also a connect still under way: its lease is free the moment the client is gone.
-    void this.node.limits.releaseConnection(this.user, this.id);
+    void this.core.node.limits.releaseConnection(this.user, this.id);
     if (!wasConnected) return;
-    this.node.hub.removeClient(this);
-    const channels = [...this.core.subs.keys()];
-    void Promise.all(channels.map((channel) => this.subscriptions.remove(channel)))
+    this.core.node.hub.removeClient(this);
+    const channels = this.core.subs.channels();
+    const { subscriptions } = this;
+    void Promise.all(channels.map((channel) => subscriptions.remove(channel)))
       .then(() => {
-        this.node.clientDisconnected(this, code, reason);
-        return this.node.hooks.onDisconnect({ client: this.info, code, reason });
+        this.core.node.clientDisconnected(this, code, reason);
+        return this.core.node.hooks.onDisconnect({ client: this.info, code, reason });
       })
-      .catch((err: unknown) => this.node.logger.error(`cleanup of ${this.core.describe()} failed: ${String(err)}`));
+      .catch((err: unknown) => this.core.node.logger.error(`cleanup of ${this.core.describe()} failed: ${String(err)}`));
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Bounds the handling of one `connect`. `ConnectDeadline` stops while a connect is handled, so an
+ * Bounds the handling of one `connect`. The connect deadline (`SessionAuth`) stops while a connect is handled, so an
  * authenticator (a JWKS fetch, a user service) or an `@OnConnect` hook that never settles would
  * otherwise keep the socket, its slot and the session forever. Once the bound passes, the attempt
  * is `expired`: the session answers with the error `onExpired` gives, and the handling, whenever

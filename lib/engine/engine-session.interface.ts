@@ -11,6 +11,11 @@ export interface EngineSession {
   readonly user: string;
   readonly info: ClientInfo;
   /**
+   * Set by the node when it counts the session connected: milliseconds since the node started (a
+   * small integer, stored in the session rather than in a map of the node's).
+   */
+  connectedAt?: number;
+  /**
    * A publication for a channel the session is subscribed to, encoded once per codec for all
    * subscribers; `delta` is set in channels whose namespace allows delta compression.
    */

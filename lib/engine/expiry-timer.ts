@@ -14,7 +14,7 @@ export function ttlUntil(expireAt: number): number {
  * the end of its ttl (as the SDK does) be heard before the connection or subscription is ended.
  */
 export class ExpiryTimer {
-  private timer?: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined = undefined;
 
   arm(expireAt: number, graceSeconds: number, onExpire: () => void): void {
     this.clear();

@@ -6,6 +6,7 @@ import type { ControlMessage } from '../broker/broker.interface.js';
 import { StreamingEvents } from '../events/streaming-events.js';
 import type { StreamingObserver } from '../events/streaming-observer.interface.js';
 import { FlushScheduler } from '../delivery/flush-scheduler.js';
+import { queueLimits, type SharedQueueParts } from '../delivery/outbound-queue.js';
 import { QueueBudget } from '../delivery/queue-budget.js';
 import type { HistoryPage } from '../history/history-store.interface.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.interface.js';
@@ -35,6 +36,7 @@ import { ConnectionCount } from './connection-count.js';
 import { NodeObservers } from './node-observers.js';
 import { NodeRegistry } from './node-registry.js';
 import { PresenceRefresher } from './presence-refresher.js';
+import { SessionTimers } from './session-timers.js';
 import type { PublicationHook } from './publication-hook.interface.js';
 
 /**
@@ -52,11 +54,14 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   readonly scheduler: FlushScheduler;
   readonly hub = new Hub<EngineSession>();
   readonly budget: QueueBudget;
+  /** The scheduler, limits and budget every session's queue shares. */
+  readonly queueParts: SharedQueueParts;
+  /** Every session's pings, pong and connect deadlines, on a timer per kind rather than per connection. */
+  readonly timers: SessionTimers;
   /** Set while the node drains before shutdown; the readiness check reads it. */
   draining = false;
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
-  private readonly connectedAt = new WeakMap<EngineSession, number>();
   private readonly connected = new ConnectionCount();
   private readonly events: NodeObservers;
   private shutdownDone?: Promise<void>;
@@ -87,6 +92,8 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.limits = new SharedLimits(limitStore, options.limits, options.presenceTtl, this.log);
     this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
     this.scheduler = new FlushScheduler(options.delivery.maxDelay);
+    this.timers = new SessionTimers(options.websocket);
+    this.queueParts = { scheduler: this.scheduler, limits: queueLimits(options), budget: this.budget };
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
     const namespace = (channel: string) => resolver.resolve(channel).options;
     const { hub } = this;
@@ -228,14 +235,14 @@ export class Node implements OnModuleInit, OnModuleDestroy {
 
   clientConnected(session: EngineSession): void {
     this.connected.opened();
-    this.connectedAt.set(session, Date.now());
+    session.connectedAt = Date.now() - this.startedAt;
     const { id: client, user, transport, info: connInfo } = session.info;
     this.log.report('verbose', 'connection opened', `connection opened over ${transport}`, `client ${client} user "${user}"`);
     this.events.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
   }
 
   clientDisconnected(session: EngineSession, code: number, reason: string): void {
-    const duration = (Date.now() - (this.connectedAt.get(session) ?? Date.now())) / 1000;
+    const duration = (Date.now() - this.startedAt - (session.connectedAt ?? Date.now() - this.startedAt)) / 1000;
     const line = `connection closed: ${code} ${reason} after ${duration.toFixed(1)} s`;
     this.log.report('verbose', `connection closed ${code}`, line, `client ${session.id} user "${session.user}"`);
     this.events.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });

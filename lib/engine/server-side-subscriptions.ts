@@ -28,7 +28,7 @@ export class ServerSideSubscriptions {
 
   /** Whether a refreshed identity names other server-side channels than those subscribed. */
   changed(subs: Record<string, ServerSubscription> = {}): boolean {
-    const current = [...this.core.subs.values()].filter((sub) => sub.serverSide === 'token').map((sub) => sub.channel);
+    const current = this.core.subs.list().filter((sub) => sub.serverSide === 'token').map((sub) => sub.channel);
     return current.length !== Object.keys(subs).length || current.some((channel) => !Object.hasOwn(subs, channel));
   }
 
@@ -70,7 +70,7 @@ export class ServerSideSubscriptions {
         const joinLeave = ns.joinLeave && ns.forcePushJoinLeave;
         const buffer = new SubscriptionBuffer();
         const sub: Subscription = { channel, resolved, chanInfo: opts.info, joinLeave, buffer, serverSide: source };
-        core.subs.set(channel, sub);
+        core.subs.add(sub);
         await core.node.addSubscription(channel, core.session);
         const asked = recovery?.[channel];
         const req: SubscribeRequest = { channel, recover: asked?.recover, epoch: asked?.epoch, offset: asked?.offset };

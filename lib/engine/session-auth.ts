@@ -4,44 +4,57 @@ import type { ConnectRequest, ConnectResult } from '../protocol/frames.js';
 import { DisconnectError, StreamingError } from '../protocol/protocol-error.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { ConnectAttempt } from './connect-attempt.js';
-import { ConnectDeadline } from './connect-deadline.js';
 import { ExpiryTimer, ttlUntil } from './expiry-timer.js';
-import type { KeepAlive } from './keep-alive.js';
-import type { ServerSideSubscriptions } from './server-side-subscriptions.js';
+import { KeepAlive } from './keep-alive.js';
+import { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import type { SessionCore } from './session-core.js';
+import { SessionSubscriptions } from './session-subscriptions.js';
 
 const PROTOCOL_VERSION = '0.1.0';
 
-/** Who the connection is: connect (bounded in time), refresh, the connection's expiry, and server refreshes. */
+/**
+ * Who the connection is: connect (bounded in time), refresh, the connection's expiry, and server refreshes.
+ *
+ * The connect deadline: a socket that has not sent `connect` within `websocket.connectTimeout` is
+ * stale (3502, as Centrifugo); without it, sockets that never connect would hold file descriptors
+ * and connection slots forever. It stops while a `connect` is handled (a slow authenticator or
+ * `@OnConnect` must not cut a real client off with a code the SDK does not retry; `ConnectAttempt`
+ * bounds that handling), and starts again after a refused one. It is an entry in the node's
+ * `SessionTimers` (keyed by the session), not a timer of this connection.
+ *
+ * Its state (the refusal, the expiry timer) is the core's: this part is made per use.
+ */
 export class SessionAuth {
-  /** A refused connect leaves the session unusable: any further command closes it (as Centrifugo). */
-  unusable = false;
-  private readonly expiry = new ExpiryTimer();
-  private readonly deadline: ConnectDeadline;
+  constructor(private readonly core: SessionCore) {}
 
-  constructor(
-    private readonly core: SessionCore,
-    private readonly serverSide: ServerSideSubscriptions,
-    private readonly keepAlive: KeepAlive,
-  ) {
-    const { connectTimeout } = core.node.options.websocket;
-    this.deadline = new ConnectDeadline(connectTimeout, () => core.disconnect(DisconnectCode.Stale, `no connect within ${connectTimeout} s`));
+  private get serverSide(): ServerSideSubscriptions {
+    return new ServerSideSubscriptions(this.core, new SessionSubscriptions(this.core));
+  }
+
+  /** The socket is open: a `connect` must come within `connectTimeout`. */
+  start(): void {
+    this.core.node.timers.connects.add(this.core.session);
   }
 
   /** A connect command arrived: the deadline for one no longer applies. */
   connectArrived(): void {
-    this.deadline.clear();
+    this.core.node.timers.connects.delete(this.core.session);
   }
 
   /** The connect was refused: the client gets `connectTimeout` to go away before it is closed. */
   refused(): void {
-    this.unusable = true;
-    this.deadline.arm();
+    this.core.connectRefused = true;
+    this.core.node.timers.connects.add(this.core.session);
+  }
+
+  /** No `connect` in time. */
+  stale(): void {
+    this.core.disconnect(DisconnectCode.Stale, `no connect within ${this.core.node.options.websocket.connectTimeout} s`);
   }
 
   stop(): void {
-    this.deadline.clear();
-    this.expiry.clear();
+    this.core.node.timers.connects.delete(this.core.session);
+    this.core.expiry?.clear();
   }
 
   /**
@@ -118,7 +131,7 @@ export class SessionAuth {
     if (ttl !== undefined) Object.assign(result, { expires: true, ttl });
     if (hook?.data !== undefined) result.data = hook.data;
     if (core.connection.session !== undefined) result.session = core.connection.session;
-    Object.assign(result, this.keepAlive.start());
+    Object.assign(result, new KeepAlive(core).start());
     const subscribed = await this.serverSide.subscribe(serverSubs, req.subs);
     if (core.isClosed()) return {};
     if (subscribed.length > 0) result.subs = Object.fromEntries(subscribed.map(({ sub, result }) => [sub.channel, result]));
@@ -166,10 +179,10 @@ export class SessionAuth {
   /** Arms the connection's expiry from the identity; returns the reply's ttl, if it expires. */
   private armExpiry(): number | undefined {
     const { core } = this;
-    this.expiry.clear();
+    core.expiry?.clear();
     const { expireAt } = core.identity;
     if (expireAt === undefined) return undefined;
-    this.expiry.arm(expireAt, core.node.options.auth.expiredCloseDelay, () => core.disconnect(DisconnectCode.Expired, 'connection not refreshed in time'));
+    (core.expiry ??= new ExpiryTimer()).arm(expireAt, core.node.options.auth.expiredCloseDelay, () => core.disconnect(DisconnectCode.Expired, 'connection not refreshed in time'));
     return Math.max(0, ttlUntil(expireAt));
   }
 }

@@ -53,7 +53,7 @@ export class SessionSubscriptions {
       expireAt: grant?.expireAt,
       delta: req.delta && (ns.allowedDeltaTypes as string[]).includes(req.delta) ? {} : undefined,
     };
-    core.subs.set(channel, sub);
+    core.subs.add(sub);
     let result: SubscribeResult;
     try {
       await node.addSubscription(channel, core.session);

@@ -4,6 +4,7 @@ import type { Publication, SubscribeRequest, SubscribeResult } from '../protocol
 import { StreamingError } from '../protocol/protocol-error.js';
 import type { Node } from './node.js';
 import { isRecovered, mergeBuffered } from './recovery.js';
+import { LIVE_BUFFER } from './subscription-buffer.js';
 import type { Subscription } from './subscription.js';
 
 /** Position and recovered publications for a subscribe reply, per Centrifugo's rules. */
@@ -45,5 +46,6 @@ export function goLive(sub: Subscription, result: SubscribeResult): Publication[
   const known = result.publications ?? [];
   const top = known.length > 0 ? known[known.length - 1]!.offset! : (result.offset ?? 0);
   const pending = sub.buffer.goLive();
+  sub.buffer = LIVE_BUFFER;
   return result.positioned ? mergeBuffered([], top, pending) : pending;
 }

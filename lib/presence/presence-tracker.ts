@@ -58,7 +58,9 @@ export class PresenceTracker implements StreamingObserver, OnModuleInit, OnModul
     }
     if (typeof text !== 'string' || text.length > MAX_TEXT) throw StreamingError.of(ErrorCode.BadRequest, `text must be a string of ${MAX_TEXT} characters at most`);
     const next: UserStatus = { status, text, lastSeen: Date.now() };
-    await this.store.set(user, next);
+    // After the user's connect and disconnect work: a connect still being counted has read the
+    // status before this one and would write `online` over it.
+    await this.inOrder(user, () => this.store.set(user, next));
     await this.tell(user, next);
     return next;
   }
@@ -134,6 +136,20 @@ export class PresenceTracker implements StreamingObserver, OnModuleInit, OnModul
 
   private isPresenceChannel(channel: string): boolean {
     return this.node.resolver.resolve(channel).options.presence;
+  }
+
+  /** Runs `task` after the user's status work queued so far; its failure is the caller's, the chain goes on. */
+  private inOrder<T>(user: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.chains.get(user) ?? Promise.resolve()).then(task);
+    const next = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chains.set(user, next);
+    void next.then(() => {
+      if (this.chains.get(user) === next) this.chains.delete(user);
+    });
+    return run;
   }
 
   /** Anonymous connections have no status. A store failure is logged: the next change corrects it. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type Server as WsServer } from 'ws';
 import { ClientSession } from '../engine/client-session.js';
 import { Node } from '../engine/node.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
@@ -13,17 +13,13 @@ import { PROTOBUF_SUBPROTOCOL } from '../protocol/protobuf-codec.js';
 import { clientAddress } from './client-address.js';
 import { closeAll } from './close-all.js';
 import { ConnectionAdmission } from './connection-admission.js';
+import { SharedHeaderValues } from './header-values.js';
 import { perMessageDeflate } from './per-message-deflate.js';
+import { onSessionMessage, OpenSockets, SessionSocket, socketErrorListener, toBuffer } from './session-socket.js';
 import { UniWebSocketConnection } from './uni-websocket-connection.js';
 import { connectParam, unidirectionalConnect } from './unidirectional-connect.js';
 import { routeUpgradePath, type UpgradeHandler } from './upgrade-route.js';
 import { WebSocketConnection } from './websocket-connection.js';
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
 
 /**
  * The WebSocket endpoint, on Nest's own HTTP server. We own the `ws` server rather than going
@@ -32,7 +28,9 @@ function toBuffer(data: RawData): Buffer {
 @Injectable()
 export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Streaming');
-  private wss?: WebSocketServer;
+  private wss?: WsServer<typeof SessionSocket>;
+  private readonly sockets = new OpenSockets();
+  private readonly headerValues = new SharedHeaderValues();
   private readonly releaseUpgrades: Array<() => void> = [];
 
   constructor(
@@ -50,6 +48,9 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     }
     this.wss = new WebSocketServer({
       noServer: true,
+      WebSocket: SessionSocket,
+      // Tracked by `OpenSockets`, without a closure per socket.
+      clientTracking: false,
       maxPayload: this.options.websocket.maxMessageSize,
       perMessageDeflate: perMessageDeflate(this.options.delivery.compression),
       // Only the protobuf subprotocol is agreed to, and only on the bidirectional endpoint:
@@ -70,11 +71,14 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     for (const release of this.releaseUpgrades) release();
     await this.node.shutdown();
     if (!this.wss) return;
-    await closeAll(this.wss.clients, this.options.websocket.closeTimeout * 1000);
+    await closeAll(this.sockets.all, this.options.websocket.closeTimeout * 1000);
+    // As `ws` would with its client tracking: closed once the last socket is.
+    await this.sockets.drained();
     await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
   }
 
   private readonly releaseAdmission = (): void => this.admission.release();
+  private readonly socketError = socketErrorListener(this.node.log);
 
   /** Upgrades of one endpoint's path only (`routeUpgradePath`): the WebSocket one, or `uni_websocket`. */
   private upgrades(unidirectional: boolean): UpgradeHandler {
@@ -95,7 +99,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
         // Once the socket is gone, whether the handshake failed or the WebSocket closed later. A field,
         // not an arrow here: that would share this scope's context with the handshake callback and so
         // keep the upgrade request (headers, parser state) alive for the connection's lifetime.
-        socket.once('close', this.releaseAdmission);
+        // `on`, not `once`: a socket closes once, and `once` costs a wrapper and its state per socket.
+        socket.on('close', this.releaseAdmission);
         this.wss!.handleUpgrade(req, socket, head, (ws) => (unidirectional ? this.acceptUnidirectional(ws, req, ip) : this.accept(ws, req, ip)));
       });
     };
@@ -112,10 +117,10 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     return refusal === undefined;
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, ip: string): void {
+  private accept(ws: SessionSocket, req: IncomingMessage, ip: string): void {
     const codec = codecForUpgrade(ws.protocol, req.url);
     const session = new ClientSession(this.node, this.connection(ws, req, ip, codec.binary), codec);
-    ws.on('message', (data) => session.handleFrame(toBuffer(data)));
+    ws.on('message', onSessionMessage);
     this.watch(ws, session, ip);
   }
 
@@ -123,7 +128,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
    * `uni_websocket`: the connect request comes in `cf_connect` or as the first message (Centrifugo's
    * two ways); a client that sends anything more is closed with 3501, as it cannot be answered.
    */
-  private acceptUnidirectional(ws: WebSocket, req: IncomingMessage, ip: string): void {
+  private acceptUnidirectional(ws: SessionSocket, req: IncomingMessage, ip: string): void {
     const session = new ClientSession(this.node, new UniWebSocketConnection(this.connection(ws, req, ip)));
     let awaitingConnect = true;
     const connect = (text: string | undefined): void => {
@@ -141,16 +146,16 @@ export class WebSocketTransport implements OnApplicationBootstrap, BeforeApplica
     this.watch(ws, session, ip);
   }
 
-  private connection(ws: WebSocket, req: IncomingMessage, ip: string, binary = false): WebSocketConnection {
-    return new WebSocketConnection(ws, ip, req.headers, this.options.websocket.closeTimeout * 1000, binary);
+  private connection(ws: SessionSocket, req: IncomingMessage, ip: string, binary = false): WebSocketConnection {
+    return new WebSocketConnection(ws, ip, this.headerValues.keep(req.headers), this.options.websocket.closeTimeout * 1000, binary);
   }
 
-  private watch(ws: WebSocket, session: ClientSession, ip: string): void {
-    ws.on('close', () => session.handleTransportClosed());
-    ws.on('error', (err) => {
-      // ws closes the socket itself after a protocol error (1009 for an oversized frame, 1002...).
-      this.node.log.report('verbose', 'websocket error', `websocket error from ${ip}: ${err.message}`);
-    });
+  /** Listeners shared by every socket (`session-socket.ts`), which find their session on the socket. */
+  private watch(ws: SessionSocket, session: ClientSession, ip: string): void {
+    ws.session = session;
+    ws.ip = ip;
+    this.sockets.add(ws);
+    ws.on('error', this.socketError);
   }
 }
 

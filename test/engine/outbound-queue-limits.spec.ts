@@ -33,7 +33,7 @@ describe('OutboundQueue limits and close', () => {
   it('calls onSlow when the socket holds more than maxQueueSize after a write', async () => {
     const conn = connection();
     let slow = 0;
-    const queue = new OutboundQueue(conn, codec, scheduler, limits(100), () => slow++, new QueueBudget(0));
+    const queue = new OutboundQueue({ connection: conn, codec, cutSlow: () => slow++ }, { scheduler, limits: limits(100), budget: new QueueBudget(0) });
     queue.push(Buffer.from('{"a":1}'));
     await nextTurn();
     expect(slow).toBe(0);
@@ -46,7 +46,7 @@ describe('OutboundQueue limits and close', () => {
   it('reports what the socket holds to the node budget, and leaves it on close', async () => {
     const conn = connection();
     const budget = new QueueBudget(1 << 20);
-    const queue = new OutboundQueue(conn, codec, scheduler, limits(1 << 20), () => undefined, budget);
+    const queue = new OutboundQueue({ connection: conn, codec, cutSlow: () => undefined }, { scheduler, limits: limits(1 << 20), budget });
     conn.buffered = 500;
     queue.push(Buffer.from('{}'));
     await nextTurn();
@@ -57,7 +57,7 @@ describe('OutboundQueue limits and close', () => {
 
   it('close writes what is pending, then drops whatever is pushed later', async () => {
     const conn = connection();
-    const queue = new OutboundQueue(conn, codec, scheduler, limits(1 << 20), () => undefined, new QueueBudget(0));
+    const queue = new OutboundQueue({ connection: conn, codec, cutSlow: () => undefined }, { scheduler, limits: limits(1 << 20), budget: new QueueBudget(0) });
     queue.push(Buffer.from('{"last":true}'));
     queue.close();
     queue.push(Buffer.from('{"after":true}'));

@@ -1,4 +1,6 @@
-import { SubscriptionBuffer } from '../../lib/engine/subscription-buffer.js';
+import { goLive } from '../../lib/engine/subscribe-result.js';
+import { LIVE_BUFFER, SubscriptionBuffer } from '../../lib/engine/subscription-buffer.js';
+import type { Subscription } from '../../lib/engine/subscription.js';
 
 describe('SubscriptionBuffer', () => {
   it('keeps publications while buffering and hands them over once, going live', () => {
@@ -18,5 +20,22 @@ describe('SubscriptionBuffer', () => {
     expect(buffer.take()).toEqual([{ data: 1 }]);
     expect(buffer.offer({ data: 2 })).toBe(false);
     expect(buffer.goLive()).toEqual([{ data: 2 }]);
+  });
+});
+
+describe('LIVE_BUFFER', () => {
+  it('is live, delivers everything at once and never holds a publication', () => {
+    expect(LIVE_BUFFER.live).toBe(true);
+    expect(LIVE_BUFFER.offer({ data: 1 })).toBe(true);
+    expect(LIVE_BUFFER.take()).toEqual([]);
+    expect(LIVE_BUFFER.goLive()).toEqual([]);
+  });
+
+  it('replaces a subscription buffer once it goes live', () => {
+    const buffer = new SubscriptionBuffer();
+    buffer.offer({ data: 1, offset: 1 });
+    const sub = { channel: 'c', buffer } as unknown as Subscription;
+    expect(goLive(sub, {})).toEqual([{ data: 1, offset: 1 }]);
+    expect(sub.buffer).toBe(LIVE_BUFFER);
   });
 });

@@ -1,6 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
 import type { NodeAnnouncement, NodeInfo } from '../broker/broker.interface.js';
 
+/** A node's numbers as its hub counts them. */
+export function nodeInfo(uid: string, name: string, startedAt: number, hub: Omit<NodeInfo, 'uid' | 'name' | 'uptime'>): NodeInfo {
+  const { numClients, numUsers, numChannels, numSubscriptions } = hub;
+  return { uid, name, numClients, numUsers, numChannels, numSubscriptions, uptime: Math.floor((Date.now() - startedAt) / 1000) };
+}
+
 /** How often a node announces itself, as Centrifuge's nodes do. */
 export const NODE_INFO_INTERVAL = 3000;
 

@@ -14,7 +14,7 @@ import { IdempotentRuns } from '../idempotency/idempotent-runs.js';
 import { LIMIT_STORE, type LimitStore } from '../limits/limit-store.interface.js';
 import { SharedLimits } from '../limits/shared-limits.js';
 import { LogSummarizer } from '../logging/log-summarizer.js';
-import { historyEnabled, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
+import { historyEnabled, historyLimits, type ResolvedNamespaceOptions } from '../options/namespace-options.js';
 import type { ResolvedStreamingOptions } from '../options/resolve-options.js';
 import { CHANNEL_ACCESS, type ChannelAccess } from '../permissions/channel-access.interface.js';
 import { Permission } from '../permissions/permission.enum.js';
@@ -34,7 +34,7 @@ import { Hub } from './hub.js';
 import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
 import { ConnectionCount } from './connection-count.js';
 import { NodeObservers } from './node-observers.js';
-import { NodeRegistry } from './node-registry.js';
+import { nodeInfo, NodeRegistry } from './node-registry.js';
 import { PresenceRefresher } from './presence-refresher.js';
 import { SessionTimers } from './session-timers.js';
 import type { PublicationHook } from './publication-hook.interface.js';
@@ -96,10 +96,9 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     this.queueParts = { scheduler: this.scheduler, limits: queueLimits(options), budget: this.budget };
     this.presenceRefresher = new PresenceRefresher(backend.presence, options.presenceTtl, this.logger);
     const namespace = (channel: string) => resolver.resolve(channel).options;
-    const { hub } = this;
-    const self = () => ({ uid: this.id, name: options.nodeName, numClients: hub.numClients, numUsers: hub.numUsers, numChannels: hub.numChannels, numSubscriptions: hub.numSubscriptions, uptime: Math.floor((Date.now() - this.startedAt) / 1000) });
+    const self = () => nodeInfo(this.id, options.nodeName, this.startedAt, this.hub);
     this.nodes = new NodeRegistry(this.id, self, (announcement) => backend.broker.publishControl(announcement), this.logger);
-    this.listener = new BrokerListener(hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, namespace, this.nodes, backend.history);
+    this.listener = new BrokerListener(this.hub, this.logger, options.limits.maxJoinLeaveSubscribers, meter, this.scheduler, namespace, this.nodes, backend.history);
   }
 
   async onModuleInit(): Promise<void> {
@@ -146,10 +145,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   /** Publishes into a channel, into its history when the namespace keeps one. */
   async publish(channel: string, publication: Publication, opts: NodePublishOptions = {}): Promise<StreamPosition | undefined> {
     const ns = this.resolver.resolve(channel).options;
-    const history =
-      historyEnabled(ns) && !opts.skipHistory && !opts.ephemeral
-        ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl }
-        : undefined;
+    const history = opts.skipHistory || opts.ephemeral ? undefined : historyLimits(ns);
     const hook = ns.messages && !opts.ephemeral ? this.publicationHook : undefined;
     const publish = async (): Promise<StreamPosition | undefined> => {
       await hook?.prepare(channel, publication);

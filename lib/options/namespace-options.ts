@@ -1,4 +1,5 @@
 import type { DeltaType } from '../delivery/delta-publication.js';
+import type { HistoryOptions } from '../history/history-store.interface.js';
 
 /** The presets a namespace can name (`Presets` holds them). */
 export type PresetName = 'chat' | 'notification' | 'presence' | 'public' | 'personal';
@@ -81,4 +82,9 @@ export const defaultNamespaceOptions: ResolvedNamespaceOptions = {
 
 export function historyEnabled(ns: ResolvedNamespaceOptions): boolean {
   return ns.historySize > 0 && ns.historyTtl > 0;
+}
+
+/** The history limits a publication in the namespace is kept with, or none when it keeps no history. */
+export function historyLimits(ns: ResolvedNamespaceOptions): HistoryOptions | undefined {
+  return historyEnabled(ns) ? { size: ns.historySize, ttl: ns.historyTtl, metaTtl: ns.historyMetaTtl } : undefined;
 }

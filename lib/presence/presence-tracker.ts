@@ -155,12 +155,6 @@ export class PresenceTracker implements StreamingObserver, OnModuleInit, OnModul
   /** Anonymous connections have no status. A store failure is logged: the next change corrects it. */
   private serial(user: string, task: () => Promise<void>): void {
     if (user === '') return;
-    const next = (this.chains.get(user) ?? Promise.resolve())
-      .then(task)
-      .catch((err: unknown) => this.node.logger.warn(`status of ${user} not updated: ${err instanceof Error ? err.message : String(err)}`));
-    this.chains.set(user, next);
-    void next.then(() => {
-      if (this.chains.get(user) === next) this.chains.delete(user);
-    });
+    this.inOrder(user, task).catch((err: unknown) => this.node.logger.warn(`status of ${user} not updated: ${err instanceof Error ? err.message : String(err)}`));
   }
 }

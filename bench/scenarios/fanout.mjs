@@ -2,7 +2,7 @@
 // `count` subscribers on one channel: memory when idle, bursts, memory after them, a paced run.
 import { BURST, knobs, VARIANTS } from '../knobs.mjs';
 import { LoadPool, percentile } from '../load-pool.mjs';
-import { cpuOf, memoryOf, startServer } from '../servers/start.mjs';
+import { cpuOf, memoryOf, startServer, warmUp } from '../servers/start.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,8 +20,10 @@ export async function measure(variant, count, options) {
     for (let i = 0; i < (options.nodes ?? 1); i++) servers.push(await startServer(kind, serverConfig, count));
     const publisher = servers[0];
     const subscriberNode = servers.at(-1);
+    const spec = { kind: client, port: subscriberNode.ready.port, deflate };
+    await warmUp(subscriberNode, publisher, spec);
     const before = await memoryOf(subscriberNode);
-    pool = await LoadPool.start({ kind: client, port: subscriberNode.ready.port, deflate }, count, knobs.loadProcesses);
+    pool = await LoadPool.start(spec, count, knobs.loadProcesses);
     await sleep(500);
     const idle = await memoryOf(subscriberNode);
 

@@ -8,9 +8,10 @@ import { monotonicNow } from '../clock.mjs';
  * at a steady rate, one per event-loop turn; {type:'cpu'} answers the process's CPU time so far (user + system, µs), which the
  * orchestrator reads before and after a scenario, once every delivery has arrived, because our sends
  * leave at the end of the turn, after `publish` returns; {type:'memory'} answers the process memory
- * after a full GC; {type:'exit'} ends it.
+ * after a full GC; {type:'connections'} answers how many clients are connected (`connections()`);
+ * {type:'exit'} ends it.
  */
-export function serve(port, publish) {
+export function serve(port, publish, connections) {
   let seq = 0;
   const message = () => ({ seq: seq++, ts: monotonicNow() });
   process.on('message', async (req) => {
@@ -35,6 +36,8 @@ export function serve(port, publish) {
     } else if (req.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send({ type: 'cpu', micros: user + system });
+    } else if (req.type === 'connections') {
+      process.send({ type: 'connections', count: connections() });
     } else if (req.type === 'memory') {
       for (let i = 0; i < 3; i++) {
         globalThis.gc();

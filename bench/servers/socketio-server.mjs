@@ -10,4 +10,4 @@ io.on('connection', (socket) => socket.join(CHANNEL));
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 serve(server.address().port, (message) => {
   io.to(CHANNEL).emit('message', message);
-});
+}, () => io.engine.clientsCount);

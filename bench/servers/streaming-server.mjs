@@ -30,4 +30,8 @@ Module({
 const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
 await app.listen(0, '127.0.0.1');
 const manager = app.get(StreamingManager);
-serve(app.getHttpServer().address().port, (message) => manager.publish(CHANNEL, message));
+serve(
+  app.getHttpServer().address().port,
+  (message) => manager.publish(CHANNEL, message),
+  () => manager.stats().numClients,
+);

@@ -9,4 +9,4 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 serve(server.address().port, (message) => {
   const frame = JSON.stringify(message);
   for (const socket of wss.clients) socket.send(frame);
-});
+}, () => wss.clients.size);

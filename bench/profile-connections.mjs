@@ -12,6 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Child } from './child.mjs';
+import { LoadPool } from './load-pool.mjs';
+import { warmUp } from './servers/start.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const kind = process.argv[2] ?? 'streaming';
@@ -34,10 +36,11 @@ try {
     mkdirSync(snapshots, { recursive: true });
     await server.request({ type: 'snapshot', path: join(snapshots, `${kind}-${name}.heapsnapshot`) }, 'snapshot', 600_000);
   };
+  const spec = { kind, port };
+  await warmUp(server, server, spec);
   await snapshot('0');
   const before = await server.request({ type: 'memory' }, 'memory');
-  load = new Child(here('./clients/load.mjs'), [kind, String(port), String(count)]);
-  await load.next('ready');
+  load = await LoadPool.start(spec, count, 1);
   await sleep(500);
   const after = await server.request({ type: 'memory' }, 'memory');
   await snapshot(String(count));
@@ -46,9 +49,10 @@ try {
 
   const cpu = async () => (await server.request({ type: 'cpu' }, 'cpu')).micros;
   for (let round = 0; round < rounds; round++) {
-    await load.request({ type: 'reset' }, 'reset');
-    const total = Math.round(rate * seconds) * count;
-    const reached = load.request({ type: 'waitFor', total }, 'reached', 600_000);
+    await load.reset();
+    const perClient = Math.round(rate * seconds);
+    const total = perClient * count;
+    const reached = load.waitFor(perClient, 600_000);
     const start = await cpu();
     await server.request({ type: 'paced', perSecond: rate, seconds }, 'done', 600_000);
     const { busy } = await reached;

@@ -10,6 +10,12 @@ import { until } from './support/wait.js';
 const CHROMIUM = '/usr/bin/chromium';
 /** Waits on the page: generous, so a loaded machine does not fail what an idle one passes. */
 const UI_MS = 10_000;
+/**
+ * A whole test: a dozen steps, each a page action and a wait of up to UI_MS. Under CI's extra CPU
+ * load one step can take seconds, and a 30 s budget failed a test whose every step passed; a hang
+ * still fails at its step, after UI_MS.
+ */
+const TEST_MS = 120_000;
 
 describe('sample chat page in a real browser', () => {
   let app: INestApplication;
@@ -108,7 +114,7 @@ describe('sample chat page in a real browser', () => {
     await shown(carol, 'hello bob').waitFor({ timeout: UI_MS });
     await onlineUsers(bob, ['alice', 'bob', 'carol']);
     await bob.screenshot({ path: '/tmp/sample.png' });
-  }, 30_000);
+  }, TEST_MS);
 
   it('joins the private team room with a subscription token, and opens direct messages on both sides', async () => {
     const dave = await joined('dave');
@@ -136,7 +142,7 @@ describe('sample chat page in a real browser', () => {
     await erin.click('#rooms button[data-channel="chat:general"]');
     expect(await shown(erin, 'just between us').count()).toBe(0);
     await dave.screenshot({ path: '/tmp/sample-dm.png' });
-  }, 30_000);
+  }, TEST_MS);
 
   it('falls back to SSE where WebSocket and HTTP streaming are blocked, and chats with a WebSocket page', async () => {
     const streams: string[] = [];
@@ -159,7 +165,7 @@ describe('sample chat page in a real browser', () => {
     await shown(frank, 'back over websocket').waitFor({ timeout: UI_MS });
     expect(streams).toContain('/emulation');
     await frank.screenshot({ path: '/tmp/sample-sse.png' });
-  }, 30_000);
+  }, TEST_MS);
   it('shows typing and statuses, reacts, edits, deletes and replies, per author', async () => {
     const hana = await joined('hana');
     const ivan = await joined('ivan');
@@ -200,7 +206,7 @@ describe('sample chat page in a real browser', () => {
     await shown(ivan, 'thought it through').locator('button.delete').click();
     await hana.locator('#messages li.deleted', { hasText: 'message deleted' }).waitFor({ timeout: UI_MS });
     await hana.screenshot({ path: '/tmp/sample-features.png' });
-  }, 40_000);
+  }, TEST_MS);
 
   it("tells added members' open pages of the room, and lets its owner delete others' messages but members only their own", async () => {
     const lena = await joined('lena');
@@ -234,7 +240,7 @@ describe('sample chat page in a real browser', () => {
     await shown(pia, 'owner speaking').waitFor({ timeout: UI_MS });
     await lena.locator('#online li[data-user="pia"]').waitFor({ timeout: UI_MS });
     await lena.screenshot({ path: '/tmp/sample-moderation.png' });
-  }, 40_000);
+  }, TEST_MS);
 
   it("lists a room's members with a status dot, and the last seen of those offline", async () => {
     const nora = await joined('nora');
@@ -252,7 +258,7 @@ describe('sample chat page in a real browser', () => {
     await otto().and(nora.locator('[data-status="offline"]')).locator('.seen', { hasText: /^last seen / }).waitFor({ timeout: 2 * UI_MS });
     expect(await nora.locator('#people-title').textContent()).toBe('Members');
     await nora.screenshot({ path: '/tmp/sample-members.png' });
-  }, 40_000);
+  }, TEST_MS);
 
   it('keeps rooms, direct messages and unread badges across a reload, and fits a phone', async () => {
     const jill = await joined('jill');
@@ -295,5 +301,5 @@ describe('sample chat page in a real browser', () => {
     await shown(kurt, 'just us').waitFor({ timeout: UI_MS });
     expect(await kurt.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await kurt.screenshot({ path: '/tmp/sample-phone.png', fullPage: true });
-  }, 40_000);
+  }, TEST_MS);
 });

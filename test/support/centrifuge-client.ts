@@ -3,13 +3,22 @@ import { Centrifuge as ProtobufCentrifuge, type Subscription as ProtobufSubscrip
 import WebSocket from 'ws';
 import { connectionToken } from './tokens.js';
 
+/**
+ * How long the SDK waits for a reply before it gives up on the command (a connect: reconnects).
+ * Under CI's extra CPU load a connect took over 3 s; a reply that never comes still fails the
+ * test at the `once`/`collect` deadline.
+ */
+const SDK_TIMEOUT_MS = 8000;
+/** Waits for an event before a test fails on it: far above a loaded machine's slowest answer, under jest's 20 s. */
+const EVENT_MS = 10_000;
+
 /** The unmodified official SDK, with `ws` as its WebSocket and quick reconnects for tests. */
 export function sdkClient(url: string, options: Partial<Options> = {}): Centrifuge {
   return new Centrifuge(url, {
     websocket: WebSocket,
     minReconnectDelay: 50,
     maxReconnectDelay: 200,
-    timeout: 3000,
+    timeout: SDK_TIMEOUT_MS,
     ...options,
   });
 }
@@ -20,13 +29,13 @@ export function protobufSdkClient(url: string, options: Partial<Options> = {}): 
     websocket: WebSocket,
     minReconnectDelay: 50,
     maxReconnectDelay: 200,
-    timeout: 3000,
+    timeout: SDK_TIMEOUT_MS,
     ...options,
   });
 }
 
 /** Resolves with the first emission of `event`, or rejects after `ms`. */
-export function once<T = any>(emitter: { once(event: string, fn: (arg: T) => void): unknown }, event: string, ms = 5000): Promise<T> {
+export function once<T = any>(emitter: { once(event: string, fn: (arg: T) => void): unknown }, event: string, ms = EVENT_MS): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), ms);
     emitter.once(event, (arg: T) => {
@@ -37,7 +46,7 @@ export function once<T = any>(emitter: { once(event: string, fn: (arg: T) => voi
 }
 
 /** Collects emissions of `event` until `count` arrived. */
-export function collect<T = any>(emitter: { on(event: string, fn: (arg: T) => void): unknown }, event: string, count: number, ms = 5000): Promise<T[]> {
+export function collect<T = any>(emitter: { on(event: string, fn: (arg: T) => void): unknown }, event: string, count: number, ms = EVENT_MS): Promise<T[]> {
   const items: T[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`got ${items.length}/${count} ${event} events`)), ms);

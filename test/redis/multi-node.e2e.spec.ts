@@ -3,18 +3,11 @@ import type { Redis } from 'ioredis';
 import { startFixture, type FixtureProcess } from '../fixtures/fixture-process.js';
 import { collect, connectedClient, sdkClient, subscribed } from '../support/centrifuge-client.js';
 import { eventually } from '../support/eventually.js';
+import { api } from '../support/node-api.js';
 import { clearPrefix, REDIS_URL, redisClient, testPrefix } from '../support/redis.js';
 import { RedisServer } from '../support/redis-server.js';
 import { connectionToken } from '../support/tokens.js';
 
-
-/** The server HTTP API of a node: publishes as another service would. */
-async function api(node: FixtureProcess, method: string, params: object): Promise<any> {
-  const res = await fetch(`${node.httpUrl}/api/${method}`, { method: 'POST', headers: { 'X-API-Key': 'test-api-key' }, body: JSON.stringify(params) });
-  const body = (await res.json()) as { result?: unknown; error?: unknown };
-  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
 
 /** How the nodes reach Redis: the environment of the node fixture, and what to stop afterwards. */
 interface Topology {

@@ -52,13 +52,15 @@ export class RedisCluster {
     return master;
   }
 
-  /** The running node that has a connection named `name` (CLIENT LIST), subscribed to something. */
+  /** The running nodes' connections (CLIENT LIST lines) whose name begins with `name`. */
+  async connectionsNamed(name: string): Promise<Array<{ server: RedisServer; line: string }>> {
+    const found = await Promise.all([...this.admins].map(async ([server, admin]) => ((await admin.client('LIST')) as string).split('\n').map((line) => ({ server, line }))));
+    return found.flat().filter(({ line }) => line.includes(` name=${name}`));
+  }
+
+  /** The running node that has a connection whose name begins with `name` subscribed to something. */
   async nodeWithSubscriber(name: string): Promise<RedisServer | undefined> {
-    for (const [server, admin] of this.admins) {
-      const list = (await admin.client('LIST')) as string;
-      if (list.split('\n').some((line) => line.includes(` name=${name} `) && !line.includes(' sub=0 '))) return server;
-    }
-    return undefined;
+    return (await this.connectionsNamed(name)).find(({ line }) => !line.includes(' sub=0 '))?.server;
   }
 
   /**

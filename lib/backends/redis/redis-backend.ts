@@ -69,7 +69,11 @@ function commandConnections(options: RedisOptions, { Redis: RedisClass, Cluster 
       : { client: new RedisClass({ ...pipelined, ...target, ...failFast }), where: JSON.stringify(target), own: true };
   if (options.client) return [{ client: options.client as RedisClient, where: 'the given client', own: false }];
   if (options.cluster) {
-    const clusterOptions = { ...pipelined, ...options.cluster.options, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), redisOptions: { ...failFast } };
+    // Fail fast at both levels: the Cluster's own offline queue held every command, without end, while no node answered.
+    // The app's redisOptions (password, tls...) are the nodes' too.
+    const appOptions = options.cluster.options ?? {};
+    const redisOptions = { ...(appOptions.redisOptions as Record<string, unknown> | undefined), ...failFast };
+    const clusterOptions = { ...pipelined, ...appOptions, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), enableOfflineQueue: false, redisOptions };
     return [{ client: new Cluster(options.cluster.nodes, clusterOptions), where: `cluster ${JSON.stringify(options.cluster.nodes)}`, own: true }];
   }
   if (options.shards) return options.shards.map(server);
@@ -78,9 +82,9 @@ function commandConnections(options: RedisOptions, { Redis: RedisClass, Cluster 
 
 const isCluster = (client: RedisClient): client is Cluster => 'nodes' in client && typeof client.nodes === 'function';
 
-/** The pub/sub connection beside a command connection; published messages wait for it (an offline queue), not fail. */
+/** The pub/sub connection beside a command connection; (un)subscribe requests wait for it (an offline queue), not fail. */
 function subscriberOf(client: RedisClient): RedisClient {
-  return isCluster(client) ? client.duplicate() : (client as Redis).duplicate({ enableOfflineQueue: true });
+  return isCluster(client) ? client.duplicate([], { enableOfflineQueue: true }) : (client as Redis).duplicate({ enableOfflineQueue: true });
 }
 
 /**

@@ -8,7 +8,7 @@ import { connectionToken } from './tokens.js';
 /** What one reader got: the publications' ids and offsets, in the order delivered, and its subscription's interruptions. */
 interface Reader {
   received: Array<{ id: string; offset: number }>;
-  /** `subscribing <code>` when the subscription went (3010: the node sent it to recover; 1: the connection closed), `recovered` or `not recovered` when back. */
+  /** `subscribing <code> after <offset>` when the subscription went (1: the connection closed), `recovered`/`not recovered at <offset> (<epoch>)` when back. */
   interruptions: string[];
 }
 
@@ -47,7 +47,10 @@ export class FailoverTraffic {
 
   static async start(nodes: FixtureProcess[], channel: string): Promise<FailoverTraffic> {
     const traffic = new FailoverTraffic(nodes, channel);
-    await Promise.all(nodes.map((node, i) => traffic.join(node, String.fromCharCode(97 + i))));
+    const names = nodes.map((_, i) => String.fromCharCode(97 + i));
+    // Every reader first: a publication before a reader subscribed is not the reader's to get.
+    await Promise.all(nodes.map((node, i) => traffic.read(node, names[i]!)));
+    await Promise.all(nodes.map((node, i) => traffic.write(node, names[i]!)));
     return traffic;
   }
 
@@ -57,13 +60,17 @@ export class FailoverTraffic {
     return connectedClient(client);
   }
 
-  private async join(node: FixtureProcess, name: string): Promise<void> {
+  private async read(node: FixtureProcess, name: string): Promise<void> {
     const reader: Reader = { received: [], interruptions: [] };
     this.readers.push(reader);
     const sub = await subscribed(await this.client(node, `reader-${name}`), this.channel);
     sub.on('publication', (ctx: PublicationContext) => reader.received.push({ id: ctx.data.id, offset: ctx.offset! }));
-    sub.on('subscribing', (ctx) => reader.interruptions.push(`subscribing ${ctx.code}`));
-    sub.on('subscribed', (ctx) => reader.interruptions.push(ctx.recovered ? 'recovered' : 'not recovered'));
+    const last = () => reader.received.at(-1)?.offset ?? 0;
+    sub.on('subscribing', (ctx) => reader.interruptions.push(`subscribing ${ctx.code} after ${last()} (${(sub as unknown as { _epoch: string })._epoch})`));
+    sub.on('subscribed', (ctx) => reader.interruptions.push(`${ctx.recovered ? 'recovered' : 'not recovered'} at ${ctx.streamPosition?.offset} (${ctx.streamPosition?.epoch})`));
+  }
+
+  private async write(node: FixtureProcess, name: string): Promise<void> {
     const pub = await subscribed(await this.client(node, `writer-${name}`), this.channel);
     const writer = this.counts.push(0) - 1;
     this.writers.push(

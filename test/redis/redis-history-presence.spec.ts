@@ -37,6 +37,16 @@ describe('Redis history and presence stores', () => {
     expect((await history.read('c1', { limit: 0, metaTtl: 600 })).publications).toEqual([]);
   });
 
+  it('reads no publication above the top it answers with, though one lands between the two reads', async () => {
+    const history = new RedisHistoryStore(new RedisShards([redis]), prefix);
+    const { epoch } = await history.append('c-race', pub(1), opts);
+    // Sent in the same turn, on the same connection: the append runs after the read's position
+    // script and before its XRANGE. A page past its top failed recovery (last offset != top).
+    const [page] = await Promise.all([history.read('c-race', { since: { offset: 0, epoch }, limit: -1, metaTtl: 600 }), history.append('c-race', pub(2), opts)]);
+    expect(page.offset).toBe(1);
+    expect(page.publications.map((p) => p.offset)).toEqual([1]);
+  });
+
   it('answers 112 for another epoch, and starts a new epoch after remove', async () => {
     const history = new RedisHistoryStore(new RedisShards([redis]), prefix);
     const { epoch } = await history.append('c2', pub(1), opts);

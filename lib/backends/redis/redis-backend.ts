@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { ResolvedBackendOptions } from '../../options/resolve-backend-options.js';
 import type { Backend } from '../backend.interface.js';
+import { reportResubscribes } from './cluster-subscriber.js';
 import { RedisBroker } from './redis-broker.js';
 import { RedisHistoryStore } from './redis-history-store.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
@@ -68,16 +69,22 @@ function commandConnections(options: RedisOptions, { Redis: RedisClass, Cluster 
       : { client: new RedisClass({ ...pipelined, ...target, ...failFast }), where: JSON.stringify(target), own: true };
   if (options.client) return [{ client: options.client as RedisClient, where: 'the given client', own: false }];
   if (options.cluster) {
-    const clusterOptions = { ...pipelined, ...options.cluster.options, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), redisOptions: { ...failFast } };
+    // Fail fast at both levels: the Cluster's own offline queue held every command, without end, while no node answered.
+    // The app's redisOptions (password, tls...) are the nodes' too.
+    const appOptions = options.cluster.options ?? {};
+    const redisOptions = { ...(appOptions.redisOptions as Record<string, unknown> | undefined), ...failFast };
+    const clusterOptions = { ...pipelined, ...appOptions, ...(options.shardedPubSub ? { shardedSubscribers: true } : {}), enableOfflineQueue: false, redisOptions };
     return [{ client: new Cluster(options.cluster.nodes, clusterOptions), where: `cluster ${JSON.stringify(options.cluster.nodes)}`, own: true }];
   }
   if (options.shards) return options.shards.map(server);
   return [server(options.url ?? options.options ?? 'redis://127.0.0.1:6379')];
 }
 
-/** The pub/sub connection beside a command connection; published messages wait for it (an offline queue), not fail. */
+const isCluster = (client: RedisClient): client is Cluster => 'nodes' in client && typeof client.nodes === 'function';
+
+/** The pub/sub connection beside a command connection; (un)subscribe requests wait for it (an offline queue), not fail. */
 function subscriberOf(client: RedisClient): RedisClient {
-  return 'nodes' in client && typeof client.nodes === 'function' ? (client as Cluster).duplicate() : (client as Redis).duplicate({ enableOfflineQueue: true });
+  return isCluster(client) ? client.duplicate([], { enableOfflineQueue: true }) : (client as Redis).duplicate({ enableOfflineQueue: true });
 }
 
 /**
@@ -97,6 +104,7 @@ export async function createRedisBackend(options: RedisOptions, presenceTtl: num
   // Errors while running surface as failed commands (100 to clients) and reconnects; ioredis would print each otherwise.
   const quiet = () => {};
   for (const client of [...connections.map((c) => c.client), ...subscribers]) client.on('error', quiet);
+  for (const subscriber of subscribers) if (isCluster(subscriber)) reportResubscribes(subscriber);
   const { prefix } = options;
   const shards = new RedisShards(connections.map((c) => c.client));
   const history = new RedisHistoryStore(shards, prefix);

@@ -1,5 +1,6 @@
 import type { Broker, BrokerEvents, BrokerPublishOptions, ControlMessage, NodeAnnouncement } from '../../broker/broker.interface.js';
 import type { Publication, StreamPosition, WireClientInfo } from '../../protocol/frames.js';
+import { RESUBSCRIBED } from './cluster-subscriber.js';
 import { PubSubBatch } from './pubsub-batch.js';
 import type { RedisHistoryStore } from './redis-history-store.js';
 import type { RedisClient, RedisShards } from './redis-shards.js';
@@ -68,6 +69,8 @@ export class RedisBroker implements Broker {
         if (wasReady) this.events?.onGap?.();
         wasReady = true;
       });
+      // A Cluster's subscriptions moved to another node (cluster-subscriber.ts): the same gap.
+      subscriber.on(RESUBSCRIBED, () => this.events?.onGap?.());
     }
     await this.batchOf(this.control).subscribe(this.control);
   }

@@ -83,10 +83,13 @@ export class RedisHistoryStore implements HistoryStore {
     if (limit === 0) return { ...position, publications: [] };
     const [stream] = this.keys(channel);
     const count = limit > 0 ? ['COUNT', limit] : [];
+    // Up to the top just read, not the stream's end: what was appended since would make a page
+    // run past its own top, and a recovery checking that the page ends at the top would fail.
+    const top = String(position.offset);
     const entries = (
       reverse
-        ? await this.shards.for(stream).call('XREVRANGE', stream, since ? `(${since.offset}-0` : '+', '-', ...count)
-        : await this.shards.for(stream).call('XRANGE', stream, since ? `${since.offset + 1}-0` : '-', '+', ...count)
+        ? await this.shards.for(stream).call('XREVRANGE', stream, since ? `(${since.offset}-0` : top, '-', ...count)
+        : await this.shards.for(stream).call('XRANGE', stream, since ? `${since.offset + 1}-0` : '-', top, ...count)
     ) as Array<[string, string[]]>;
     const publications = entries.map(([id, fields]) => ({ ...(JSON.parse(fields[1]!) as Publication), offset: Number(id.split('-', 1)[0]) }));
     return { ...position, publications };

@@ -20,6 +20,7 @@ import { ServerSideSubscriptions } from './server-side-subscriptions.js';
 import { SessionAuth } from './session-auth.js';
 import { SessionCore, type SessionOwner } from './session-core.js';
 import { SessionSubscriptions } from './session-subscriptions.js';
+import { advances } from './subscribe-result.js';
 
 /**
  * One client connection: decodes frames and runs their commands one after the other, in arrival
@@ -126,7 +127,7 @@ export class ClientSession implements SessionOwner {
 
   deliverPublication(channel: string, publication: Publication, encoded: EncodedPush, priority: Priority, delta?: DeltaPublication): void {
     const sub = this.core.subs.get(channel);
-    if (!sub?.buffer.offer(publication)) return;
+    if (!sub?.buffer.offer(publication) || !advances(sub, publication)) return;
     if (!sub.delta || !delta) return this.pushEncoded(encoded, priority);
     const bytes = delta.for(this.core.codec, sub.delta.held);
     if (!bytes) return;

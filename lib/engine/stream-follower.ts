@@ -58,6 +58,9 @@ export class StreamFollower {
   publication(channel: string, publication: Publication, position: StreamPosition): void {
     const state = this.channels.get(channel);
     if (!state || (state.epoch !== position.epoch && !state.held)) {
+      // A stream restarted under another epoch: its offsets start over, below what the
+      // subscribers have, so they recover (and learn of the new epoch) rather than take them.
+      if (state) this.io.lost(channel, new Error(`the stream restarted as epoch ${position.epoch}`));
       this.channels.set(channel, { ...position, delivered: true });
       this.io.deliver(channel, publication);
       return;

@@ -41,11 +41,26 @@ export async function subscribeResult(node: Node, req: SubscribeRequest, sub: Su
   return result;
 }
 
+/**
+ * Whether a live publication is one the positioned subscription's client does not have yet (its
+ * offset above the subscription's); the subscription then moves to it. Publications without an
+ * offset, and subscriptions without a position, always pass.
+ */
+export function advances(sub: Subscription, publication: Publication): boolean {
+  if (sub.offset === undefined || publication.offset === undefined) return true;
+  if (publication.offset <= sub.offset) return false;
+  sub.offset = publication.offset;
+  return true;
+}
+
 /** What arrived while subscribing and is newer than the reply's position; the buffer goes live. */
 export function goLive(sub: Subscription, result: SubscribeResult): Publication[] {
   const known = result.publications ?? [];
   const top = known.length > 0 ? known[known.length - 1]!.offset! : (result.offset ?? 0);
   const pending = sub.buffer.goLive();
   sub.buffer = LIVE_BUFFER;
-  return result.positioned ? mergeBuffered([], top, pending) : pending;
+  if (!result.positioned) return pending;
+  const newer = mergeBuffered([], top, pending);
+  sub.offset = newer.length > 0 ? newer[newer.length - 1]!.offset! : top;
+  return newer;
 }

@@ -22,6 +22,13 @@ export interface Subscription {
    * holds (its base), undefined until the first live one reaches it in full.
    */
   delta?: { held?: number };
+  /**
+   * Of a positioned subscription: the offset of the last publication the client has (from its
+   * subscribe reply or live). A publication at or below it is one the client already has, as
+   * Centrifuge's client checks: the node can hand over an older one late (the stream follower's
+   * gap fill, or a publication whose message was on the way) after a recovery read past it.
+   */
+  offset?: number;
 }
 
 /** A server-side subscription to make, its channel resolved (with the identity's overrides). */

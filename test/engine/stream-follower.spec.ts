@@ -124,11 +124,12 @@ describe('StreamFollower', () => {
     expect(lost).toEqual(['c']);
   });
 
-  it('starts over on a new epoch when not reading, and forgets a channel left', async () => {
-    const { follower, delivered, reads, settle } = harness();
+  it('starts over on a new epoch when not reading, its subscribers sent to recover, and forgets a channel left', async () => {
+    const { follower, delivered, lost, reads, settle } = harness();
     follower.publication('c', ...pub(5));
     follower.publication('c', ...pub(1, 'e2'));
     expect(delivered).toEqual([5, 1]);
+    expect(lost).toEqual(['c']);
     follower.publication('c', ...pub(3, 'e2'));
     follower.forget('c');
     reads[0]!.answer([2]);

@@ -48,7 +48,8 @@ export async function survivesFailover(nodes: FixtureProcess[], channel: string,
       const ids = () => reader.received.map((p) => p.id);
       // (With the reader's interruptions beside, should some be missing.)
       await eventually(() => expect({ missing: expected.filter((id) => !ids().includes(id)), interruptions: reader.interruptions }).toEqual({ missing: [], interruptions: reader.interruptions }), 15_000);
-      expect(ids().filter((id) => held.has(id))).toEqual(expected);
+      const order = ids().filter((id) => held.has(id));
+      expect({ order, interruptions: reader.interruptions }).toEqual({ order: expected, interruptions: reader.interruptions });
       expect(new Set(ids()).size).toBe(reader.received.length);
     }
     expect(outcome.refusals.filter((code) => code !== 100 && code !== 11)).toEqual([]);

@@ -16,11 +16,12 @@ describe("the Redis backend's Cluster connections", () => {
   let cluster: RedisCluster;
   let backend: Backend;
 
-  beforeAll(async () => {
+  // A Cluster of each test's own: one test kills a node, another every node.
+  beforeEach(async () => {
     cluster = await RedisCluster.start();
     backend = await createRedisBackend(resolveBackendOptions({ type: 'redis', cluster: { nodes: cluster.nodes, options: { redisOptions: { connectionName: 'app-named' } } }, prefix: 'moved:' }) as RedisOptions, 60);
   }, 60_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await backend?.broker.close();
     await cluster?.stop();
   });

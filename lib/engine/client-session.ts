@@ -287,7 +287,7 @@ export class ClientSession implements SessionOwner {
     const { subscriptions } = this;
     void Promise.all(channels.map((channel) => subscriptions.remove(channel)))
       .then(() => {
-        this.core.node.clientDisconnected(this, code, reason);
+        this.core.node.lifecycle.disconnected(this, code, reason);
         return this.core.node.hooks.onDisconnect({ client: this.info, code, reason });
       })
       .catch((err: unknown) => this.core.node.logger.error(`cleanup of ${this.core.describe()} failed: ${String(err)}`));

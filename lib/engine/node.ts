@@ -32,10 +32,10 @@ import type { EngineSession } from './engine-session.interface.js';
 import type { HandlerHooks } from './handler-hooks.interface.js';
 import { Hub } from './hub.js';
 import type { NodeHistoryQuery, NodePublishOptions } from './node-queries.js';
-import { ConnectionCount } from './connection-count.js';
 import { NodeObservers } from './node-observers.js';
 import { nodeInfo, NodeRegistry } from './node-registry.js';
 import { PresenceRefresher } from './presence-refresher.js';
+import { SessionLifecycle } from './session-lifecycle.js';
 import { SessionTimers } from './session-timers.js';
 import type { PublicationHook } from './publication-hook.interface.js';
 
@@ -62,8 +62,9 @@ export class Node implements OnModuleInit, OnModuleDestroy {
   draining = false;
   /** Set once `shutdown` began: no session is wanted any more. */
   stopped = false;
-  private readonly connected = new ConnectionCount();
   private readonly events: NodeObservers;
+  /** Sessions opening, subscribing and closing: their events, log lines and the count shutdown waits on. */
+  readonly lifecycle: SessionLifecycle;
   private shutdownDone?: Promise<void>;
   /** The limits counted across connections (and nodes, with a shared store). */
   readonly limits: SharedLimits;
@@ -88,6 +89,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     @Inject(IDEMPOTENCY_STORE) idempotencyStore: IdempotencyStore,
   ) {
     this.events = new NodeObservers(observers, this.logger);
+    this.lifecycle = new SessionLifecycle(this.events, this.log, this.startedAt);
     this.budget = new QueueBudget(options.limits.maxQueuedBytes, () => meter.droppedLowPriority());
     this.limits = new SharedLimits(limitStore, options.limits, options.presenceTtl, this.log);
     this.idempotency = new IdempotentRuns(idempotencyStore, options.idempotencyWindow, this.logger);
@@ -229,30 +231,6 @@ export class Node implements OnModuleInit, OnModuleDestroy {
     return found;
   }
 
-  clientConnected(session: EngineSession): void {
-    this.connected.opened();
-    session.connectedAt = Date.now() - this.startedAt;
-    const { id: client, user, transport, info: connInfo } = session.info;
-    this.log.report('verbose', 'connection opened', `connection opened over ${transport}`, `client ${client} user "${user}"`);
-    this.events.emit({ name: StreamingEvents.Connected, payload: { client, user, transport, connInfo } });
-  }
-
-  clientDisconnected(session: EngineSession, code: number, reason: string): void {
-    const duration = (Date.now() - this.startedAt - (session.connectedAt ?? Date.now() - this.startedAt)) / 1000;
-    const line = `connection closed: ${code} ${reason} after ${duration.toFixed(1)} s`;
-    this.log.report('verbose', `connection closed ${code}`, line, `client ${session.id} user "${session.user}"`);
-    this.events.emit({ name: StreamingEvents.Disconnected, payload: { client: session.id, user: session.user, code, reason, duration } });
-    this.connected.closed();
-  }
-
-  clientSubscribed(session: EngineSession, channel: string, serverSide: boolean): void {
-    this.events.emit({ name: StreamingEvents.Subscribed, payload: { client: session.id, user: session.user, channel, serverSide } });
-  }
-
-  clientUnsubscribed(session: EngineSession, channel: string): void {
-    this.events.emit({ name: StreamingEvents.Unsubscribed, payload: { client: session.id, user: session.user, channel } });
-  }
-
   /** The message store's hook, run around publications in namespaces with `messages`. */
   setPublicationHook(hook: PublicationHook): void {
     this.publicationHook = hook;
@@ -286,7 +264,7 @@ export class Node implements OnModuleInit, OnModuleDestroy {
       if (batch.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, batch.delayMs));
       for (const session of batch.sessions) session.disconnect(DisconnectCode.Shutdown);
     }
-    await this.connected.none(this.options.websocket.closeTimeout * 1000);
+    await this.lifecycle.allClosed(this.options.websocket.closeTimeout * 1000);
   }
 
   /** Nest destroys dependents first: the transports have stopped taking connections by now. */

@@ -92,7 +92,7 @@ export class ServerSideSubscriptions {
     const { core } = this;
     for (const { sub, result } of subscribed) {
       this.subscriptions.deliverPending(sub, result);
-      core.node.clientSubscribed(core.session, sub.channel, true);
+      core.node.lifecycle.subscribed(core.session, sub.channel, true);
     }
     for (const { sub } of subscribed) {
       if (!sub.resolved.options.joinLeave) continue;

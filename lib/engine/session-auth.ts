@@ -125,7 +125,7 @@ export class SessionAuth {
     if (node.stopped) throw new DisconnectError(DisconnectCode.Shutdown);
     core.state = 'connected';
     node.hub.addClient(core.session);
-    node.clientConnected(core.session);
+    node.lifecycle.connected(core.session);
     const result: ConnectResult = { client: core.id, version: PROTOCOL_VERSION, node: node.id };
     const ttl = this.armExpiry();
     if (ttl !== undefined) Object.assign(result, { expires: true, ttl });

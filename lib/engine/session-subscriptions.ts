@@ -75,7 +75,7 @@ export class SessionSubscriptions {
       result,
       afterReply: async () => {
         this.deliverPending(sub, result);
-        node.clientSubscribed(core.session, channel, false);
+        node.lifecycle.subscribed(core.session, channel, false);
         if (ns.joinLeave) await node.publishJoin(channel, core.wireInfo(chanInfo));
       },
     };
@@ -138,7 +138,7 @@ export class SessionSubscriptions {
     const wasLive = sub.buffer.live;
     await node.removeSubscription(channel, core.session);
     if (ns.presence) await node.removePresence(channel, core.wireInfo(sub.chanInfo));
-    if (wasLive) node.clientUnsubscribed(core.session, channel);
+    if (wasLive) node.lifecycle.unsubscribed(core.session, channel);
     if (ns.joinLeave && wasLive) await node.publishLeave(channel, core.wireInfo(sub.chanInfo));
     await node.hooks.onUnsubscribe({ client: core.info, channel });
   }

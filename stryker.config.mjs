@@ -3,6 +3,10 @@
  * runs the tests that cover the edit; a mutant no test fails on "survived". Native ESM jest needs
  * `--experimental-vm-modules` in the runner's process, as `npm test` passes it.
  */
+// A folder reached by every spec (protocol/: every frame goes through a codec) takes hours against the
+// whole suite; MUTATION_TESTS (comma-separated paths under test/) measures it against the specs aimed at it.
+const focused = process.env.MUTATION_TESTS?.split(',').map((path) => `<rootDir>/test/${path.trim()}`);
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -13,6 +17,7 @@ export default {
       // The browser test and the fuzzer run through most of lib/ in seconds each: with per-test
       // coverage they would run for nearly every mutant. The focused specs kill what they do.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/sample.browser.spec.ts', '<rootDir>/test/fuzz.e2e.spec.ts'],
+      ...(focused ? { testMatch: focused } : {}),
     },
   },
   coverageAnalysis: 'perTest',

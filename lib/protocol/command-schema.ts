@@ -1,6 +1,6 @@
 import type { Method } from './frames.js';
 
-export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'any' | 'position' | 'subs' | 'stringMap' | 'stringArray';
+export type FieldType = 'string' | 'number' | 'boolean' | 'any' | 'position' | 'subs' | 'stringMap' | 'stringArray';
 
 interface MethodSchema {
   required: readonly string[];
@@ -62,8 +62,6 @@ export function fieldError(type: FieldType, value: unknown): string | undefined 
       return typeof value === type ? undefined : `must be a ${type}`;
     case 'number':
       return typeof value === 'number' && Number.isInteger(value) ? undefined : 'must be an integer';
-    case 'object':
-      return isObject(value) ? undefined : 'must be an object';
     case 'stringMap':
       return isObject(value) && Object.values(value).every((v) => typeof v === 'string')
         ? undefined

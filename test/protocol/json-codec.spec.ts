@@ -1,5 +1,5 @@
-import { JsonCodec } from '../lib/protocol/json-codec.js';
-import { DisconnectError } from '../lib/protocol/protocol-error.js';
+import { JsonCodec } from '../../lib/protocol/json-codec.js';
+import { DisconnectError } from '../../lib/protocol/protocol-error.js';
 
 const codec = new JsonCodec();
 const decode = (s: string) => codec.decode(Buffer.from(s));
@@ -44,6 +44,12 @@ describe('JsonCodec', () => {
     ['{"id":1}', 'unknown command'],
     ['{"id":-2,"connect":{}}', 'non-negative integer'],
     ['{"id":4294967296,"connect":{}}', 'non-negative integer'],
+    ['{"id":1.5,"connect":{}}', 'non-negative integer'],
+    ['{"id":"1","connect":{}}', 'non-negative integer'],
+    ['null', 'command must be an object'],
+    ['"connect"', 'command must be an object'],
+    ['\n  \n', 'empty frame'],
+    ['{"id":1,"presence":{"channel":"a"},"history":{"channel":"a"}}', 'more than one method in a command'],
     ['{"subscribe":{"channel":"a"}}', 'subscribe without id'],
     ['{"id":1,"subscribe":{}}', 'subscribe.channel is required'],
     ['{"id":1,"subscribe":{"channel":""}}', 'subscribe.channel is required'],
@@ -63,7 +69,20 @@ describe('JsonCodec', () => {
   it('refuses data nested deeper than 100 levels but accepts 100', () => {
     const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
     expect(decodeError(`{"id":1,"rpc":{"data":${nested(150)}}}`).detail).toContain('nested deeper');
+    // The command is level 1, rpc level 2: 98 brackets reach level 100, 99 go past it.
+    expect(decodeError(`{"id":1,"rpc":{"data":${nested(99)}}}`).detail).toBe('JSON nested deeper than 100');
     expect(decode(`{"id":1,"rpc":{"data":${nested(98)}}}`)).toHaveLength(1);
+    expect(decode(`{"id":1,"rpc":{"data":${'{"a":'.repeat(98)}1${'}'.repeat(98)}}}`)).toHaveLength(1);
+  });
+
+  it('takes the largest command id there is and an id-less command with a null method as a pong', () => {
+    expect(decode('{"id":4294967295,"presence":{"channel":"a"}}')).toEqual([{ id: 4294967295, method: 'presence', request: { channel: 'a' } }]);
+    expect(decode('{"publish":null}')).toEqual([{ id: 0, method: 'pong', request: {} }]);
+  });
+
+  it('hands a single message back as it is', () => {
+    const one = codec.encodeReply({ id: 1, publish: {} });
+    expect(codec.join([one])).toBe(one);
   });
 
   it('joins encoded messages with newlines into one frame', () => {

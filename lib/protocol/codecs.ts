@@ -12,6 +12,6 @@ export const protobufCodec: Codec = new ProtobufCodec();
  */
 export function codecForUpgrade(subprotocol: string, url: string | undefined): Codec {
   if (subprotocol === PROTOBUF_SUBPROTOCOL) return protobufCodec;
-  const query = (url ?? '').split('?', 2)[1];
+  const query = url?.split('?', 2)[1];
   return new URLSearchParams(query).get('format') === 'protobuf' ? protobufCodec : jsonCodec;
 }

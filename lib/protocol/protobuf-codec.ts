@@ -46,7 +46,7 @@ function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<str
   return out;
 }
 
-/** The reverse of toWire on a decoded plain object: `bytes` fields are parsed as JSON (empty is absent). */
+/** The reverse of toWire on a decoded `Command`: `bytes` fields are parsed as JSON (empty is absent). */
 function fromWire(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
@@ -69,12 +69,8 @@ function fromWire(type: protobuf.Type, value: Record<string, unknown>): Record<s
       if (text.length > 2 * MAX_JSON_DEPTH && deeperThan(parsed, MAX_JSON_DEPTH)) throw new NotJson(`${field.name} is JSON nested deeper than ${MAX_JSON_DEPTH}`);
       return parsed;
     };
-    if (field.map) out[field.name] = Object.fromEntries(Object.entries(v as object).map(([k, item]) => [k, convert(item)]));
-    else if (field.repeated) out[field.name] = (v as unknown[]).map(convert);
-    else {
-      const converted = convert(v);
-      if (converted !== undefined) out[field.name] = converted;
-    }
+    // No request has a repeated field; an absent payload (undefined) is dropped by the schema check.
+    out[field.name] = field.map ? Object.fromEntries(Object.entries(v as object).map(([k, item]) => [k, convert(item)])) : convert(v);
   }
   return out;
 }

@@ -23,6 +23,7 @@ describe('validateRequest', () => {
     ['subscribe', [], 'subscribe must be an object'],
     ['subscribe', null, 'subscribe must be an object'],
     ['publish', { channel: 'a' }, 'publish.data is required'],
+    ['subscribe', { channel: null }, 'subscribe.channel is required'],
     ['refresh', { token: '' }, 'refresh.token is required'],
     ['sub_refresh', { channel: 'a' }, 'sub_refresh.token is required'],
     ['subscribe', { channel: 1 }, 'subscribe.channel must be a string'],

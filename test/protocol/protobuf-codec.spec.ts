@@ -59,6 +59,8 @@ describe('ProtobufCodec', () => {
     const [ok] = codec.decode(frame({ id: 7, rpc: { data: Buffer.from('['.repeat(100) + ']'.repeat(100)) } }));
     expect(ok).toMatchObject({ request: { data: expect.any(Array) } });
     expect(ok).not.toHaveProperty('badData');
+    const long = { text: 'x'.repeat(500), list: [[1], [2], [3]] };
+    expect(codec.decode(frame({ id: 8, rpc: { data: json(long) } }))).toEqual([{ id: 8, method: 'rpc', request: { data: long } }]);
   });
 
   it.each([
@@ -96,6 +98,11 @@ describe('ProtobufCodec', () => {
     const pub = (push!.push as { pub: { data: string; delta: boolean } }).pub;
     expect([...Buffer.from(pub.data, 'base64')]).toEqual([1, 2, 3]);
     expect(pub.delta).toBe(true);
+  });
+
+  it('leaves out fields given as null, as absent ones', () => {
+    const [decoded] = replies(codec.encodePush({ channel: 'chat:a', pub: { data: 1, info: null, tags: null } as never }));
+    expect(decoded).toEqual({ push: { channel: 'chat:a', pub: { data: Buffer.from('1').toString('base64') } } });
   });
 
   it('joins replies by concatenation (each carries its length) and hands one back as it is', () => {

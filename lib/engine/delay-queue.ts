@@ -48,7 +48,7 @@ export class DelayQueue<T> {
   /** The entry will not fire (unless added again); false when it was not waiting. */
   delete(entry: T): boolean {
     if (!this.due.delete(entry)) return false;
-    if (this.due.size > 0 || this.timer === undefined) return true;
+    if (this.due.size > 0) return true;
     // Nothing left to wait for. With entries left the timer stays: when it fires early it finds
     // the new first entry not due yet and waits for that one.
     this.clock.clearTimer(this.timer);

@@ -83,7 +83,7 @@ describe('DelayQueue', () => {
     expect(queue.delete('a')).toBe(true);
     expect(queue.delete('a')).toBe(false);
     expect(clock.timers.size).toBe(1);
-    queue.delete('b');
+    expect(queue.delete('b')).toBe(true);
     expect(clock.timers.size).toBe(0);
     clock.advance(10_000);
     expect(fired).toEqual([]);

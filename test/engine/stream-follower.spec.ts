@@ -12,6 +12,7 @@ const pub = (offset: number, epoch = EPOCH): [Publication, StreamPosition] => [{
 function harness() {
   const delivered: number[] = [];
   const lost: string[] = [];
+  const reasons: string[] = [];
   const reads: Array<{ channel: string; since: StreamPosition; answer: (offsets: number[] | Error) => void }> = [];
   const follower = new StreamFollower({
     read: (channel, since) =>
@@ -23,10 +24,13 @@ function harness() {
         }),
       ),
     deliver: (_channel, publication) => delivered.push(publication.data as number),
-    lost: (channel) => lost.push(channel),
+    lost: (channel, reason) => {
+      lost.push(channel);
+      reasons.push((reason as Error).message);
+    },
   });
   const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return { follower, delivered, lost, reads, settle };
+  return { follower, delivered, lost, reasons, reads, settle };
 }
 
 describe('StreamFollower', () => {
@@ -99,7 +103,7 @@ describe('StreamFollower', () => {
   });
 
   it('gives the channel up when history cannot fill the gap, then follows it afresh', async () => {
-    const { follower, delivered, lost, reads, settle } = harness();
+    const { follower, delivered, lost, reasons, reads, settle } = harness();
     follower.publication('trimmed', ...pub(1));
     follower.publication('trimmed', ...pub(9));
     reads[0]!.answer([5, 6, 7, 8, 9]);
@@ -108,6 +112,7 @@ describe('StreamFollower', () => {
     reads[1]!.answer(new Error('Redis away'));
     await settle();
     expect(lost).toEqual(['trimmed', 'away']);
+    expect(reasons).toEqual(['history starts at 5, after 2', 'Redis away']);
     expect(delivered).toEqual([1, 1]);
     expect(follower.follows('trimmed')).toBe(false);
     follower.publication('trimmed', ...pub(10));
@@ -115,21 +120,73 @@ describe('StreamFollower', () => {
   });
 
   it('gives up when the stream restarted under another epoch while reading', async () => {
-    const { follower, lost, reads, settle } = harness();
+    const { follower, lost, reasons, reads, settle } = harness();
     follower.publication('c', ...pub(1));
     follower.publication('c', ...pub(3));
     follower.publication('c', ...pub(1, 'e2'));
     reads[0]!.answer([2]);
     await settle();
     expect(lost).toEqual(['c']);
+    expect(reasons).toEqual(['the stream restarted as epoch e2']);
+  });
+
+  it('delivers what it held after the read, in offset order, even when the read ends below it', async () => {
+    const { follower, delivered, reads, settle } = harness();
+    follower.publication('c', ...pub(1));
+    follower.gap();
+    follower.publication('c', ...pub(5));
+    follower.publication('c', ...pub(4));
+    follower.publication('c', ...pub(3));
+    reads[0]!.answer([2]);
+    await settle();
+    expect(delivered).toEqual([1, 2, 3, 4, 5]);
+    follower.publication('c', ...pub(7));
+    reads[1]!.answer([]);
+    await settle();
+    follower.publication('c', ...pub(6));
+    expect(delivered).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps the publication that showed the gap for after the read', async () => {
+    const { follower, delivered, reads, settle } = harness();
+    follower.publication('c', ...pub(1));
+    follower.publication('c', ...pub(3));
+    reads[0]!.answer([2]);
+    await settle();
+    expect(delivered).toEqual([1, 2, 3]);
+  });
+
+  it('once it has read from history, takes a late copy of what it delivered as a duplicate', async () => {
+    const { follower, delivered, reads, settle } = harness();
+    follower.follow('c', { offset: 5, epoch: EPOCH });
+    follower.gap();
+    reads[0]!.answer([6, 7]);
+    await settle();
+    follower.publication('c', ...pub(6));
+    follower.publication('c', ...pub(8));
+    expect(delivered).toEqual([6, 7, 8]);
+  });
+
+  it('reports nothing for a channel forgotten while its read was failing', async () => {
+    const { follower, lost, reads, settle } = harness();
+    follower.publication('c', ...pub(1));
+    follower.publication('c', ...pub(3));
+    follower.forget('c');
+    follower.publication('c', ...pub(4));
+    reads[0]!.answer(new Error('Redis away'));
+    await settle();
+    expect(lost).toEqual([]);
+    expect(follower.follows('c')).toBe(true);
   });
 
   it('starts over on a new epoch when not reading, its subscribers sent to recover, and forgets a channel left', async () => {
-    const { follower, delivered, lost, reads, settle } = harness();
+    const { follower, delivered, lost, reasons, reads, settle } = harness();
     follower.publication('c', ...pub(5));
+    follower.publication('c', ...pub(1, 'e2'));
     follower.publication('c', ...pub(1, 'e2'));
     expect(delivered).toEqual([5, 1]);
     expect(lost).toEqual(['c']);
+    expect(reasons).toEqual(['the stream restarted as epoch e2']);
     follower.publication('c', ...pub(3, 'e2'));
     follower.forget('c');
     reads[0]!.answer([2]);

@@ -14,7 +14,10 @@ describe('SubscriptionMap', () => {
     map.add(a);
     expect(map.size).toBe(1);
     expect(map.get('a')).toBe(a);
+    expect(map.has('a')).toBe(true);
     expect(map.has('b')).toBe(false);
+    expect(map.channels()).toEqual(['a']);
+    expect(map.list()).toEqual([a]);
     const b = sub('b');
     const c = sub('c');
     map.add(b);
@@ -23,6 +26,7 @@ describe('SubscriptionMap', () => {
     expect(map.channels()).toEqual(['a', 'b', 'c']);
     expect(map.list()).toEqual([a, b, c]);
     expect(map.get('b')).toBe(b);
+    expect(map.has('c')).toBe(true);
   });
 
   it('replaces a subscription of the same channel, with one or many held', () => {

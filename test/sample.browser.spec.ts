@@ -78,10 +78,22 @@ describe('sample chat page in a real browser', () => {
   /** Messages of the room on screen. */
   const shown = (page: Page, text: string) => page.locator('#messages ol:not([hidden]) li').filter({ has: page.locator('.text', { hasText: text }) });
 
+  /**
+   * Sends from the room on screen and waits until the page has cleared its composer (the server
+   * took the message): a next step typed sooner could be wiped by that clearing.
+   */
   async function send(page: Page, text: string): Promise<void> {
     await page.locator('#text:enabled').waitFor();
     await page.fill('#text', text);
     await page.click('#send:enabled');
+    await page.waitForFunction("document.getElementById('text').value === ''", undefined, { timeout: UI_MS });
+  }
+
+  /** Opens the direct room with `user` and waits until it is the room on screen. */
+  async function openDirect(page: Page, user: string): Promise<void> {
+    await page.fill('#dm-name', user);
+    await page.click('#dm-open');
+    await page.locator('#room-title', { hasText: `@ ${user}` }).waitFor({ timeout: UI_MS });
   }
 
   /** Waits until the page's online list is exactly `users`. */
@@ -129,8 +141,7 @@ describe('sample chat page in a real browser', () => {
     await onlineUsers(erin, ['dave', 'erin']);
 
     // dave opens dm:#dave,erin; erin's page learns of it from personal:#erin and shows the room.
-    await dave.fill('#dm-name', 'erin');
-    await dave.click('#dm-open');
+    await openDirect(dave, 'erin');
     await send(dave, 'just between us');
     const dm = erin.locator('#rooms button[data-channel="dm:#dave,erin"]');
     await dm.waitFor({ timeout: UI_MS });
@@ -271,8 +282,7 @@ describe('sample chat page in a real browser', () => {
     await jill.click('#room-create');
     await jill.locator('#room-title', { hasText: 'Plans' }).waitFor({ timeout: UI_MS });
     await send(jill, 'private plans');
-    await jill.fill('#dm-name', 'kurt');
-    await jill.click('#dm-open');
+    await openDirect(jill, 'kurt');
     await send(jill, 'just us');
 
     // kurt reloads: the room and the conversation are listed, with what he has not read.

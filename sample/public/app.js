@@ -382,7 +382,8 @@ $('send-form').addEventListener('submit', attempt(async (event) => {
   if (!text) return;
   if (mode.edit) await rpc('message.edit', { channel: current.channel, id: mode.edit, data: { text } });
   else await current.sub.publish(mode.reply ? { text, thread: mode.reply } : { text });
-  $('text').value = '';
+  // What was typed while the message was on its way is the next message: it stays.
+  if ($('text').value.trim() === text) $('text').value = '';
   setMode({});
   updateComposer();
   typingSentAt = 0;

@@ -61,7 +61,7 @@ export function fieldError(type: FieldType, value: unknown): string | undefined 
     case 'boolean':
       return typeof value === type ? undefined : `must be a ${type}`;
     case 'number':
-      return Number.isInteger(value) ? undefined : 'must be an integer';
+      return Number.isSafeInteger(value) ? undefined : 'must be an integer';
     case 'stringMap':
       return isObject(value) && Object.values(value).every((v) => typeof v === 'string')
         ? undefined

@@ -54,6 +54,8 @@ describe('JsonCodec', () => {
     ['{"id":1,"subscribe":{}}', 'subscribe.channel is required'],
     ['{"id":1,"subscribe":{"channel":""}}', 'subscribe.channel is required'],
     ['{"id":1,"subscribe":{"channel":"a","offset":1.5}}', 'subscribe.offset must be an integer'],
+    ['{"id":1,"subscribe":{"channel":"a","offset":1e300}}', 'subscribe.offset must be an integer'],
+    ['{"id":1,"history":{"channel":"a","limit":9007199254740992}}', 'history.limit must be an integer'],
     ['{"id":1,"history":{"channel":"a","since":{"offset":-1}}}', 'history.since must be'],
     ['{"id":1,"connect":{"headers":{"a":1}}}', 'connect.headers must be an object of strings'],
     ['{"id":1,"connect":{"subs":{"a":{"offset":"x"}}}}', 'connect.subs a: subscribe.offset must be an integer'],

@@ -18,6 +18,9 @@ export default {
       // coverage they would run for nearly every mutant. The focused specs kill what they do.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/sample.browser.spec.ts', '<rootDir>/test/fuzz.e2e.spec.ts'],
       ...(focused ? { testMatch: focused } : {}),
+      // A mutant that leaves a test waiting fails it here in 10 s instead of running into Stryker's
+      // own timeout (1.5 times the test's normal time plus 5 s, over a minute for an e2e file).
+      testTimeout: 10000,
     },
   },
   coverageAnalysis: 'perTest',

@@ -27,9 +27,10 @@ describe('keep-alive and slow consumers', () => {
     beforeAll(async () => {
       server = await startApp({
         auth: { jwt: { secret: TEST_SECRET } },
-        // A pong timeout with room for a loaded machine; one command per second, so the bucket is empty after connect.
+        // A pong timeout with room for a loaded machine; one command per second, for the connection and
+        // for the user, so both buckets are empty after connect.
         websocket: { pingInterval: 0.2, pongTimeout: 2 },
-        limits: { commandsPerSecond: 1, commandBurst: 1, maxRefusedCommands: 100 },
+        limits: { commandsPerSecond: 1, commandBurst: 1, userCommandsPerSecond: 1, userCommandBurst: 1, maxRefusedCommands: 100 },
       });
     });
 
@@ -46,7 +47,7 @@ describe('keep-alive and slow consumers', () => {
       expect(await c.closeCode(5000)).toBe(3012);
     });
 
-    it('does not count pongs against the command rate: a client over its rate still keeps the connection by answering pings', async () => {
+    it("does not count pongs against the command rates, the connection's or the user's: a client over its rate still keeps the connection by answering pings", async () => {
       const c = await connected(server, 'busy');
       for (let n = 1; n <= 3; n++) {
         await c.waitFor(() => c.messages.filter(isPing).length === n);

@@ -64,6 +64,9 @@ describe('Prometheus metrics', () => {
       expect(s.get('streaming_refusals_total{code="102"}')).toBe(1);
       expect(s.get('streaming_command_duration_seconds_count{command="publish"}')).toBe(1);
       expect(s.get('streaming_command_duration_seconds_count{command="connect"}')).toBe(1);
+      // In seconds: a publish on this machine takes well under one (in milliseconds it would read as hundreds).
+      expect(s.get('streaming_command_duration_seconds_sum{command="publish"}')).toBeGreaterThan(0);
+      expect(s.get('streaming_command_duration_seconds_sum{command="publish"}')).toBeLessThan(1);
       expect(s.get('streaming_publication_send_duration_seconds_count')).toBe(1);
       expect(s.get('streaming_received_bytes_total')).toBeGreaterThan(0);
       expect(s.get('streaming_sent_bytes_total')).toBeGreaterThan(0);

@@ -207,10 +207,9 @@ export class ClientSession implements SessionOwner {
       // Skipped, not awaited, when off: an await per command costs the hot path a turn.
       if (this.core.node.limits.userCommandRate) await this.checkUserRate(command);
       const { result, afterReply } = await this.dispatch(command);
-      if (!core.isClosed()) {
-        if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
-        await afterReply?.();
-      }
+      // A closed session's queue drops the reply, and each afterReply checks that it is still wanted.
+      if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
+      await afterReply?.();
     } catch (err) {
       if (err instanceof RateLimitedError && this.limiter!.refuse() === 'disconnect') {
         this.disconnect(DisconnectCode.TooManyRequests, 'kept sending commands after being refused');
@@ -285,11 +284,17 @@ export class ClientSession implements SessionOwner {
     this.core.node.hub.removeClient(this);
     const channels = this.core.subs.channels();
     const { subscriptions } = this;
-    void Promise.all(channels.map((channel) => subscriptions.remove(channel)))
+    // A channel whose cleanup fails (a backend call) is logged and the rest goes on: the other
+    // channels, the disconnect event and hook, and the count shutdown waits for do not hang on it.
+    void Promise.all(channels.map((channel) => subscriptions.remove(channel).catch((err: unknown) => this.cleanupFailed(`in "${channel}"`, err))))
       .then(() => {
         this.core.node.lifecycle.disconnected(this, code, reason);
         return this.core.node.hooks.onDisconnect({ client: this.info, code, reason });
       })
-      .catch((err: unknown) => this.core.node.logger.error(`cleanup of ${this.core.describe()} failed: ${String(err)}`));
+      .catch((err: unknown) => this.cleanupFailed('after disconnect', err));
+  }
+
+  private cleanupFailed(where: string, err: unknown): void {
+    this.core.node.log.report('error', 'cleanup failed', `cleanup ${where} failed: ${String(err)}`, this.core.describe());
   }
 }

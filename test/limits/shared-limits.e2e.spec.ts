@@ -55,8 +55,9 @@ describe('limits counted in the limit store', () => {
     expect(a1.state).toBe('connected');
   });
 
-  it('counts user-rate refusals towards maxRefusedCommands: the connection that keeps going gets 3013', async () => {
-    const server = await app({ limits: { userCommandsPerSecond: 1, userCommandBurst: 1, maxRefusedCommands: 2 } });
+  it('counts user-rate refusals towards maxRefusedCommands, with or without a per-connection rate: the connection that keeps going gets 3013', async () => {
+    // commandsPerSecond 0: the connection has no bucket of its own, yet still counts the user rate's refusals.
+    const server = await app({ limits: { commandsPerSecond: 0, userCommandsPerSecond: 1, userCommandBurst: 1, maxRefusedCommands: 2 } });
     const raw = await RawClient.open(server.wsUrl);
     raws.push(raw);
     raw.command({ id: 1, connect: { token: await connectionToken('alice') } });

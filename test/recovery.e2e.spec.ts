@@ -52,6 +52,7 @@ describe('recovery and publications during a subscribe', () => {
         short: { historySize: 2, historyTtl: 600, forceRecovery: true },
         brief: { historySize: 10, historyTtl: 1, forceRecovery: true },
         room: { presence: true },
+        kept: { historySize: 10, historyTtl: 600 },
       },
     });
     manager = server.app.get(StreamingManager);
@@ -135,6 +136,19 @@ describe('recovery and publications during a subscribe', () => {
     expect(subscribe).toMatchObject({ recovered: true, offset: 1 });
     await settle(c, 'feed:twice', 4);
     expect([...recovered(subscribe), ...pushed(c, 'feed:twice')]).toEqual([2, 3, 4]);
+  });
+
+  it('positions a subscribe to a channel with history only when the client or the namespace asks for it', async () => {
+    await publish('kept:a', 1);
+    const c = await client();
+    c.command({ id: 2, subscribe: { channel: 'kept:a' } });
+    c.command({ id: 3, subscribe: { channel: 'kept:b', positioned: true } });
+    c.command({ id: 4, subscribe: { channel: 'kept:c', recoverable: true } });
+    expect((await c.reply(2)).subscribe).toEqual({});
+    const positioned = (await c.reply(3)).subscribe;
+    expect(positioned).toMatchObject({ positioned: true, offset: 0 });
+    expect(positioned.recoverable).toBeUndefined();
+    expect((await c.reply(4)).subscribe).toMatchObject({ positioned: true, recoverable: true, offset: 0 });
   });
 
   it('delivers publications made while the position of a positioned subscribe is read, after its reply', async () => {

@@ -61,6 +61,8 @@ export function goLive(sub: Subscription, result: SubscribeResult): Publication[
   sub.buffer = LIVE_BUFFER;
   if (!result.positioned) return pending;
   const newer = mergeBuffered([], top, pending);
-  sub.offset = newer.length > 0 ? newer[newer.length - 1]!.offset! : top;
+  // The last offset handed over (a channel's publications arrive in offset order); one kept out of
+  // history has no offset and leaves the position where it was.
+  sub.offset = newer.reduce((offset, p) => p.offset ?? offset, top);
   return newer;
 }

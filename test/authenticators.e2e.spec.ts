@@ -10,9 +10,11 @@ import {
   type ConnectCredentials,
   type Identity,
   type StreamingModuleOptions,
+  type SubscriptionGrant,
 } from '../lib/index.js';
 import { startApp, type TestApp } from './support/app.js';
 import { connectOutcome, once, sdkClient } from './support/centrifuge-client.js';
+import { RawClient } from './support/raw-client.js';
 import { claimsFor, keyPair, signToken } from './support/tokens.js';
 
 /** A JWKS endpoint over real HTTP; `fail` makes it answer 500, `serve` swaps the key set (a rotation). */
@@ -189,6 +191,49 @@ describe('token keys and authenticators with the centrifuge SDK', () => {
         }
       }
       await connectsWith({ auth: { authenticator: { useClass: FixedKeys } } }, []);
+    });
+
+    it.each([
+      ['refreshSubscription', true],
+      ['authorizeSubscription when it has no refreshSubscription', false],
+    ])('checks a subscribe token with authorizeSubscription and a sub_refresh token with %s', async (_, refreshes) => {
+      const calls: string[] = [];
+      const check = (kind: string) => async (token: string, channel: string): Promise<SubscriptionGrant> => {
+        calls.push(`${kind} ${channel} ${token}`);
+        return {};
+      };
+      const authenticator: Authenticator = {
+        authenticate: async () => ({ user: 'nora' }),
+        authorizeSubscription: check('authorize'),
+        ...(refreshes ? { refreshSubscription: check('refresh') } : {}),
+      };
+      const server = await app({ auth: { authenticator: { useFactory: () => authenticator } }, namespaces: { news: {} } });
+      const raw = await RawClient.open(server.wsUrl);
+      try {
+        raw.command({ id: 1, connect: {} });
+        raw.command({ id: 2, subscribe: { channel: 'news:x', token: 'first' } });
+        raw.command({ id: 3, sub_refresh: { channel: 'news:x', token: 'second' } });
+        expect((await raw.reply(3)).error).toBeUndefined();
+        expect(calls).toEqual(['authorize news:x first', `${refreshes ? 'refresh' : 'authorize'} news:x second`]);
+      } finally {
+        raw.close();
+      }
+    });
+
+    it('answers a subscription token with 103 on subscribe and 108 on sub_refresh when the authenticator checks none', async () => {
+      const server = await app({ auth: { authenticator: { useFactory: () => ({ authenticate: async () => ({ user: 'nora' }) }) } }, namespaces: { news: {} } });
+      const raw = await RawClient.open(server.wsUrl);
+      try {
+        raw.command({ id: 1, connect: {} });
+        raw.command({ id: 2, subscribe: { channel: 'news:x', token: 'any' } });
+        raw.command({ id: 3, subscribe: { channel: 'news:y' } });
+        raw.command({ id: 4, sub_refresh: { channel: 'news:y', token: 'any' } });
+        expect((await raw.reply(2)).error).toEqual({ code: 103, message: 'permission denied: subscription tokens are not accepted' });
+        expect((await raw.reply(3)).error).toBeUndefined();
+        expect((await raw.reply(4)).error).toMatchObject({ code: 108 });
+      } finally {
+        raw.close();
+      }
     });
 
     it('fails at start-up when useExisting names nothing the application provides', async () => {

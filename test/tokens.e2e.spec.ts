@@ -278,5 +278,18 @@ describe('tokens with the centrifuge SDK', () => {
       c.command({ id: 4, sub_refresh: { channel: 'team:x', token: await subscriptionToken('lea', 'team:x', { expire_at: past() }) } });
       expect((await c.reply(4)).error.code).toBe(110);
     });
+
+    it('lets a sub_refresh whose token never expires (expire_at 0) stop the subscription expiring', async () => {
+      const c = await connectedRaw('mia');
+      // team:clock expires a second after team:x would have: its 2501 says team:x's moment has passed.
+      c.command({ id: 2, subscribe: { channel: 'team:x', token: await subscriptionToken('mia', 'team:x', {}, 1) } });
+      c.command({ id: 3, subscribe: { channel: 'team:clock', token: await subscriptionToken('mia', 'team:clock', {}, 2) } });
+      expect((await c.reply(2)).subscribe).toMatchObject({ expires: true });
+      c.command({ id: 4, sub_refresh: { channel: 'team:x', token: await subscriptionToken('mia', 'team:x', { expire_at: 0 }) } });
+      expect((await c.reply(4)).sub_refresh).toEqual({});
+      const unsubscribed = (channel: string) => (m: any) => m.push?.channel === channel && m.push.unsubscribe;
+      expect((await c.waitFor(unsubscribed('team:clock'), 10_000)).push.unsubscribe.code).toBe(2501);
+      expect(c.messages.some(unsubscribed('team:x'))).toBe(false);
+    });
   });
 });

@@ -159,6 +159,21 @@ describe('drain batches', () => {
     expect(drainBatches(big, 0)).toEqual([{ delayMs: 0, sessions: big }]);
   });
 
+  it('takes 100 sessions in one step and 101 in two, and no more steps than one per 100 ms of the period', () => {
+    const sizes = (n: number, periodMs: number) => drainBatches(Array.from({ length: n }, (_, i) => i), periodMs).map((b) => [b.delayMs, b.sessions.length]);
+    expect(sizes(100, 1000)).toEqual([[0, 100]]);
+    expect(sizes(101, 1000)).toEqual([
+      [0, 51],
+      [500, 50],
+    ]);
+    // 1000 sessions would take 10 steps; 250 ms allow 2.
+    expect(sizes(1000, 250)).toEqual([
+      [0, 500],
+      [125, 500],
+    ]);
+    expect(drainBatches([], 1000)).toEqual([]);
+  });
+
   it('takes a drain period of zero or more seconds', () => {
     expect(resolveOptions({}).drainPeriod).toBe(5);
     expect(() => resolveOptions({ shutdown: { drainPeriod: -1 } })).toThrow(StreamingOptionsError);

@@ -75,6 +75,15 @@ describe('bad input', () => {
     expect(await c.closeCode()).toBe(3501);
   });
 
+  it.each([
+    ['refresh', { refresh: { token: '' } }],
+    ['sub_refresh', { sub_refresh: { channel: 'chat:a', token: '' } }],
+  ])('closes with 3501 on a %s with an empty token', async (_method, command) => {
+    const c = await connectedClient();
+    c.command({ id: 2, ...command });
+    expect(await c.closeCode()).toBe(3501);
+  });
+
   it('closes with 3501 on a missing channel', async () => {
     const c = await connectedClient();
     c.command({ id: 2, publish: { data: {} } });

@@ -140,7 +140,6 @@ export class SessionAuth {
 
   async refresh(token: string): Promise<CommandOutcome> {
     const { core } = this;
-    if (!token) throw DisconnectError.of(DisconnectCode.BadRequest, 'refresh without a token');
     const authenticator = core.node.authenticator;
     const identity = authenticator.refresh
       ? await authenticator.refresh(token, core.identity)

@@ -95,7 +95,6 @@ export class SessionSubscriptions {
 
   async subRefresh(req: SubRefreshRequest): Promise<CommandOutcome> {
     const { core } = this;
-    if (!req.token) throw StreamingError.of(ErrorCode.BadRequest, 'sub_refresh without a token');
     const sub = core.subs.get(req.channel);
     if (!sub || !sub.buffer.live) throw StreamingError.of(ErrorCode.PermissionDenied, 'not subscribed');
     if (sub.serverSide) throw DisconnectError.of(DisconnectCode.BadRequest, 'sub_refresh of a server-side subscription');

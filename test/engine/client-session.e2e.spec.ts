@@ -85,6 +85,17 @@ describe('a client session', () => {
     expect(raw.messages.some((m) => m.id === 3)).toBe(false);
   });
 
+  it('releases a session the server closed once, though its socket then closes too', async () => {
+    const alice = await open();
+    alice.send([line({ id: 1, connect: { token: await connectionToken('alice') } }), line({ id: 2, refresh: { token: 'not a token' } })].join('\n'));
+    expect(await alice.closeCode()).toBe(3500);
+    // Bob's whole visit comes after alice's socket closed: her release, had it run twice, is in by then.
+    const bob = await RawClient.connected(server.url, await connectionToken('bob'));
+    bob.close();
+    await eventually(() => expect(handlers.calls).toContain('disconnect bob'));
+    expect(handlers.calls).toEqual(['disconnect alice', 'disconnect bob']);
+  });
+
   it('runs the disconnect hook for a connected client only, not for a socket closed before its connect', async () => {
     const silent = await open();
     silent.close();

@@ -207,9 +207,12 @@ export class ClientSession implements SessionOwner {
       // Skipped, not awaited, when off: an await per command costs the hot path a turn.
       if (this.core.node.limits.userCommandRate) await this.checkUserRate(command);
       const { result, afterReply } = await this.dispatch(command);
-      // A closed session's queue drops the reply, and each afterReply checks that it is still wanted.
-      if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
-      await afterReply?.();
+      // The session can close between the dispatch's last check and here (a delivery from another
+      // session's publish can cut it as slow): a subscribe's join must then not go out after its leave.
+      if (!core.isClosed()) {
+        if (result !== undefined) core.reply({ id: command.id, [command.method]: result });
+        await afterReply?.();
+      }
     } catch (err) {
       if (err instanceof RateLimitedError && this.limiter!.refuse() === 'disconnect') {
         this.disconnect(DisconnectCode.TooManyRequests, 'kept sending commands after being refused');
